@@ -1,0 +1,133 @@
+package dev.nodewatch.agent;
+
+import dev.nodewatch.agent.config.AgentConfig;
+import dev.nodewatch.agent.config.ConfigException;
+import dev.nodewatch.agent.config.ConfigLoader;
+import dev.nodewatch.agent.config.ConfigMapper;
+import dev.nodewatch.agent.logging.JsonLogging;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/**
+ * The command line: {@code nodewatch [--config FILE] [--check-config] [--version] [--help]}.
+ *
+ * <p>Exit status: 0 after a clean shutdown or a valid {@code --check-config}; 1 when the agent cannot start or
+ * does not stop within {@code shutdown_timeout}; 2 for a bad command line or configuration, with nothing started.
+ */
+public final class Main {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+
+  private static final String USAGE_TEXT = """
+      usage: nodewatch [--config FILE] [--check-config] [--version] [--help]
+
+        --config FILE    YAML configuration (default: the embedded default, see the README)
+        --check-config   validate the configuration, print it with defaults filled in, and exit (0 valid, 2 not)
+        --version        print the version and exit
+        --help           print this text and exit
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.out, System.err);
+    if (code >= 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command; returns an exit status, or -1 when the agent is running and exits on a signal. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    Path configFile = null;
+    boolean checkOnly = false;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--help", "-h" -> {
+          out.print(USAGE_TEXT);
+          return OK;
+        }
+        case "--version" -> {
+          out.println("nodewatch " + Version.current());
+          return OK;
+        }
+        case "--check-config" -> checkOnly = true;
+        case "--config" -> {
+          if (i + 1 >= args.length) {
+            err.println("--config needs a file name");
+            err.print(USAGE_TEXT);
+            return USAGE;
+          }
+          configFile = Path.of(args[++i]);
+        }
+        default -> {
+          err.println("unknown argument: " + args[i]);
+          err.print(USAGE_TEXT);
+          return USAGE;
+        }
+      }
+    }
+
+    AgentConfig config;
+    ConfigLoader loader = new ConfigLoader(System.getenv(), Main::hostName);
+    try {
+      config = configFile == null ? loader.loadEmbeddedDefault() : loader.load(configFile);
+    } catch (ConfigException e) {
+      err.println(e.getMessage());
+      return USAGE;
+    }
+    if (checkOnly) {
+      try {
+        out.print(ConfigMapper.yaml().writeValueAsString(config));
+      } catch (IOException e) {
+        err.println("cannot print the configuration: " + e.getMessage());
+        return FAILED;
+      }
+      return OK;
+    }
+    return startAgent(config);
+  }
+
+  private static int startAgent(AgentConfig config) {
+    JsonLogging.setLevel(config.logLevel());
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Agent agent = new Agent(config, Version.current(), Clock.systemUTC());
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopping.compareAndSet(false, true)) {
+        System.exit(agent.shutdown() ? OK : FAILED);
+      }
+    };
+    // A plain shutdown hook would make the JVM exit with 143 on SIGTERM; Kubernetes and systemd read a clean
+    // stop as status 0, so the agent handles the signal itself and exits with the outcome of its shutdown.
+    Signal.handle(new Signal("TERM"), sig -> stop.run());
+    Signal.handle(new Signal("INT"), sig -> stop.run());
+    try {
+      agent.start().toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      log.error("nodewatch could not start: {}", cause.getMessage(), cause);
+      agent.shutdown();
+      return FAILED;
+    }
+    return -1;
+  }
+
+  private static String hostName() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      String fromEnv = System.getenv("HOSTNAME");
+      return fromEnv == null || fromEnv.isBlank() ? "localhost" : fromEnv;
+    }
+  }
+}

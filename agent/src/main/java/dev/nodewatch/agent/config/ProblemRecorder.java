@@ -1,0 +1,158 @@
+package dev.nodewatch.agent.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.ValueInstantiator;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import dev.nodewatch.collectors.config.ConfigProblems;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Turns every mapping failure into a recorded problem at its YAML path and lets Jackson carry on, so one load
+ * reports all problems of a file instead of the first.
+ */
+final class ProblemRecorder extends DeserializationProblemHandler {
+
+  private final ConfigProblems problems;
+
+  ProblemRecorder(ConfigProblems problems) {
+    this.problems = problems;
+  }
+
+  @Override
+  public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
+      Object beanOrClass, String propertyName) throws IOException {
+    String path = pathOf(p.getParsingContext());
+    if (!path.endsWith(propertyName)) {
+      path = ConfigProblems.path(path, propertyName);
+    }
+    Collection<Object> known = deserializer == null ? null : deserializer.getKnownPropertyNames();
+    String knownList = known == null ? "" : " (known: " + String.join(", ", new TreeSet<>(
+        known.stream().map(String::valueOf).toList())) + ")";
+    problems.add(path, "unknown key" + knownList);
+    p.skipChildren();
+    return true;
+  }
+
+  @Override
+  public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String valueToConvert,
+      String failureMsg) {
+    String path = pathOf(ctxt.getParser().getParsingContext());
+    if (targetType.isEnum()) {
+      problems.add(path, "unknown value \"" + valueToConvert + "\" (known: " + String.join(", ",
+          enumNames(targetType)) + ")");
+    } else {
+      problems.add(path, "must be " + describe(targetType) + ", was \"" + valueToConvert + "\"");
+    }
+    return null;
+  }
+
+  @Override
+  public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number valueToConvert,
+      String failureMsg) {
+    problems.add(pathOf(ctxt.getParser().getParsingContext()),
+        "must be " + describe(targetType) + ", was " + valueToConvert);
+    return null;
+  }
+
+  @Override
+  public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p,
+      String failureMsg) throws IOException {
+    problems.add(pathOf(p.getParsingContext()),
+        "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
+    p.skipChildren();
+    return null;
+  }
+
+  @Override
+  public Object handleInstantiationProblem(DeserializationContext ctxt, Class<?> instClass, Object argument,
+      Throwable t) {
+    Throwable cause = t;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    problems.add(pathOf(ctxt.getParser().getParsingContext()), cause.getMessage());
+    return null;
+  }
+
+  @Override
+  public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
+      ValueInstantiator valueInsta, JsonParser p, String msg) throws IOException {
+    problems.add(pathOf(p.getParsingContext()),
+        "must be " + describe(instClass) + ", was " + describe(p.currentToken()));
+    p.skipChildren();
+    return null;
+  }
+
+  /** {@code sinks[1].type}, from Jackson's parsing context. */
+  static String pathOf(JsonStreamContext context) {
+    Deque<String> parts = new ArrayDeque<>();
+    for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inArray()) {
+        parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+      } else if (c.inObject() && c.getCurrentName() != null) {
+        parts.push("." + c.getCurrentName());
+      }
+    }
+    String joined = String.join("", parts);
+    return joined.startsWith(".") ? joined.substring(1) : joined;
+  }
+
+  private static List<String> enumNames(Class<?> type) {
+    List<String> names = new ArrayList<>();
+    for (Object constant : type.getEnumConstants()) {
+      try {
+        JsonProperty property = type.getField(((Enum<?>) constant).name()).getAnnotation(JsonProperty.class);
+        names.add(property == null ? constant.toString() : property.value());
+      } catch (NoSuchFieldException e) {
+        throw new IllegalStateException("enum constant without a field: " + constant, e);
+      }
+    }
+    return names;
+  }
+
+  private static String describe(Class<?> type) {
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    if (type.isRecord()) {
+      return "a mapping";
+    }
+    return "a " + type.getSimpleName().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_ARRAY -> "a list";
+      case START_OBJECT -> "a mapping";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.asString() == null ? token.name() : token.asString();
+    };
+  }
+}

@@ -1,0 +1,75 @@
+package dev.nodewatch.agent.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodewatch.agent.config.ListenAddress;
+import dev.nodewatch.collectors.runtime.Component;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.Supplier;
+
+/**
+ * The debug listener, loopback by default: {@code /debug/status} (version, uptime, components, recent errors) and
+ * {@code /debug/config} (the effective configuration; secrets are only ever file paths there).
+ */
+public final class DebugServer implements Component {
+
+  private final Vertx vertx;
+  private final ListenAddress address;
+  private final Supplier<Object> status;
+  private final Object effectiveConfig;
+  private final ObjectMapper json;
+  private HttpServer server;
+
+  public DebugServer(Vertx vertx, ListenAddress address, Supplier<Object> status, Object effectiveConfig,
+      ObjectMapper json) {
+    this.vertx = vertx;
+    this.address = address;
+    this.status = status;
+    this.effectiveConfig = effectiveConfig;
+    this.json = json;
+  }
+
+  @Override
+  public String name() {
+    return "debug-server";
+  }
+
+  @Override
+  public Future<Void> start() {
+    server = vertx.createHttpServer().requestHandler(this::handle);
+    return server.listen(address.port(), address.host()).mapEmpty();
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    switch (request.path()) {
+      case "/debug/status" -> json(request, status.get());
+      case "/debug/config" -> json(request, effectiveConfig);
+      case "/", "/debug" -> MetricsServer.text(request, 200, "nodewatch debug: /debug/status /debug/config\n");
+      default -> MetricsServer.text(request, 404, "not found\n");
+    }
+  }
+
+  private void json(HttpServerRequest request, Object value) {
+    try {
+      byte[] body = json.writerWithDefaultPrettyPrinter().writeValueAsBytes(value);
+      request.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(Buffer.buffer(body));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      MetricsServer.text(request, 500, "cannot encode: " + e.getOriginalMessage() + "\n");
+    }
+  }
+}

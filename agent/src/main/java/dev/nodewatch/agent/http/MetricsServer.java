@@ -1,0 +1,105 @@
+package dev.nodewatch.agent.http;
+
+import dev.nodewatch.agent.config.ListenAddress;
+import dev.nodewatch.collectors.runtime.Component;
+import dev.nodewatch.collectors.runtime.RateLimitedLog;
+import dev.nodewatch.exporters.prometheus.PrometheusExposition;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The public listener: {@code /metrics} for Prometheus, {@code /healthz} for the liveness probe, {@code /readyz}
+ * for the readiness probe. Rendering runs on a worker; the event loop only routes and writes.
+ */
+public final class MetricsServer implements Component {
+
+  private final Vertx vertx;
+  private final ListenAddress address;
+  private final PrometheusExposition exposition;
+  private final BooleanSupplier ready;
+  private final EventLoopHeartbeat heartbeat;
+  private final RateLimitedLog errors =
+      new RateLimitedLog(LoggerFactory.getLogger(MetricsServer.class), Duration.ofMinutes(1));
+  private HttpServer server;
+
+  public MetricsServer(Vertx vertx, ListenAddress address, PrometheusExposition exposition, BooleanSupplier ready,
+      EventLoopHeartbeat heartbeat) {
+    this.vertx = vertx;
+    this.address = address;
+    this.exposition = exposition;
+    this.ready = ready;
+    this.heartbeat = heartbeat;
+  }
+
+  @Override
+  public String name() {
+    return "metrics-server";
+  }
+
+  @Override
+  public Future<Void> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setCompressionSupported(true)
+        .setCompressionLevel(1)
+        .setIdleTimeout(60);
+    server = vertx.createHttpServer(options).requestHandler(this::handle);
+    return server.listen(address.port(), address.host()).onSuccess(s -> heartbeat.start()).mapEmpty();
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    heartbeat.stop();
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      request.response().setStatusCode(405).putHeader(HttpHeaders.ALLOW, "GET, HEAD").end();
+      return;
+    }
+    switch (request.path()) {
+      case "/metrics" -> metrics(request);
+      case "/healthz" -> text(request, heartbeat.healthy() ? 200 : 503, heartbeat.healthy()
+          ? "ok\n" : "event loop stalled for " + heartbeat.sinceLastTick().toMillis() + " ms\n");
+      case "/readyz" -> text(request, ready.getAsBoolean() ? 200 : 503,
+          ready.getAsBoolean() ? "ready\n" : "not ready\n");
+      case "/" -> text(request, 200, "nodewatch: /metrics /healthz /readyz\n");
+      default -> text(request, 404, "not found\n");
+    }
+  }
+
+  private void metrics(HttpServerRequest request) {
+    String accept = request.getHeader(HttpHeaders.ACCEPT);
+    var names = request.params().getAll("name[]");
+    vertx.executeBlocking(() -> exposition.render(accept, names), false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        request.response()
+            .putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType())
+            .end(ar.result().body());
+      } else {
+        errors.error("render", "rendering /metrics failed", ar.cause());
+        text(request, 500, "rendering metrics failed: " + ar.cause().getMessage() + "\n");
+      }
+    });
+  }
+
+  static void text(HttpServerRequest request, int status, String body) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .end(body);
+  }
+}
