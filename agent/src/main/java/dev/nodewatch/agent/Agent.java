@@ -92,8 +92,8 @@ public final class Agent {
         .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
             .setClassPathResolvingEnabled(false))
         .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            // The local address tells the metrics listener from the debug listener; both are fixed per agent.
-            .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE)));
+            // Local address and pool name tell the two listeners and the worker pools apart; all are fixed per agent.
+            .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE, Label.POOL_NAME)));
   }
 
   public Future<Void> start() {

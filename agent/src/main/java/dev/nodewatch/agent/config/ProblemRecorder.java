@@ -69,8 +69,25 @@ final class ProblemRecorder extends DeserializationProblemHandler {
   @Override
   public Object handleUnexpectedToken(DeserializationContext ctxt, JavaType targetType, JsonToken t, JsonParser p,
       String failureMsg) throws IOException {
-    problems.add(pathOf(p.getParsingContext()),
-        "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
+    JsonStreamContext context = p.getParsingContext();
+    if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
+      // On a container's start token the parsing context is already the container itself, so its path is the
+      // parent's. Scalar deserializers may also have peeked at the first element (to unwrap one-element lists)
+      // before giving up: skip whatever is left of the container.
+      JsonStreamContext parent = context.getParent();
+      problems.add(pathOf(parent), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
+      if (p.currentToken() == t) {
+        p.skipChildren();
+      } else {
+        while (p.getParsingContext() != parent && p.currentToken() != null) {
+          if (p.nextToken() == JsonToken.START_ARRAY || p.currentToken() == JsonToken.START_OBJECT) {
+            p.skipChildren();
+          }
+        }
+      }
+      return null;
+    }
+    problems.add(pathOf(context), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
     p.skipChildren();
     return null;
   }
@@ -100,7 +117,10 @@ final class ProblemRecorder extends DeserializationProblemHandler {
     Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
       if (c.inArray()) {
-        parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
+        // A context whose index is still -1 is a list the parser has just entered: the path is the list itself.
+        if (c.getCurrentIndex() >= 0) {
+          parts.push("[" + c.getCurrentIndex() + "]");
+        }
       } else if (c.inObject() && c.getCurrentName() != null) {
         parts.push("." + c.getCurrentName());
       }

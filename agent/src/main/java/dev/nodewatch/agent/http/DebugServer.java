@@ -10,12 +10,16 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The debug listener, loopback by default: {@code /debug/status} (version, uptime, components, recent errors) and
  * {@code /debug/config} (the effective configuration; secrets are only ever file paths there).
  */
 public final class DebugServer implements Component {
+
+  private static final Logger log = LoggerFactory.getLogger(DebugServer.class);
 
   private final Vertx vertx;
   private final ListenAddress address;
@@ -41,7 +45,13 @@ public final class DebugServer implements Component {
   @Override
   public Future<Void> start() {
     server = vertx.createHttpServer().requestHandler(this::handle);
-    return server.listen(address.port(), address.host()).mapEmpty();
+    if (!address.isLoopback()) {
+      log.warn("the debug endpoint listens on {}, not loopback: it shows file paths, pod names and sink endpoints",
+          address);
+    }
+    return server.listen(address.port(), address.host())
+        .onSuccess(s -> log.info("serving /debug on {}:{}", address.host(), s.actualPort()))
+        .mapEmpty();
   }
 
   public int port() {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,8 +27,9 @@ public final class MetricsServer implements Component {
   private final PrometheusExposition exposition;
   private final BooleanSupplier ready;
   private final EventLoopHeartbeat heartbeat;
-  private final RateLimitedLog errors =
-      new RateLimitedLog(LoggerFactory.getLogger(MetricsServer.class), Duration.ofMinutes(1));
+  private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
+
+  private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
   private HttpServer server;
 
   public MetricsServer(Vertx vertx, ListenAddress address, PrometheusExposition exposition, BooleanSupplier ready,
@@ -51,7 +53,12 @@ public final class MetricsServer implements Component {
         .setCompressionLevel(1)
         .setIdleTimeout(60);
     server = vertx.createHttpServer(options).requestHandler(this::handle);
-    return server.listen(address.port(), address.host()).onSuccess(s -> heartbeat.start()).mapEmpty();
+    return server.listen(address.port(), address.host())
+        .onSuccess(s -> {
+          heartbeat.start();
+          log.info("serving /metrics /healthz /readyz on {}:{}", address.host(), s.actualPort());
+        })
+        .mapEmpty();
   }
 
   /** The port actually bound (useful when configured as 0). */

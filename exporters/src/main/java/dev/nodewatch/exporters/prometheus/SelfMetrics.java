@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
@@ -30,6 +31,10 @@ public final class SelfMetrics implements AutoCloseable {
 
   public SelfMetrics(CollectorRegistry registry) {
     this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
+    // process_cpu_seconds_total already says what process.cpu.time says, and system_cpu_count breaks Prometheus'
+    // naming rules (a _count suffix on a gauge, which promtool rejects); node_cpu_seconds_total counts CPUs.
+    meterRegistry.config().meterFilter(MeterFilter.deny(id ->
+        id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
     new StandardExports().register(registry);
     new ClassLoaderMetrics().bindTo(meterRegistry);
     new JvmMemoryMetrics().bindTo(meterRegistry);
