@@ -20,6 +20,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,8 +98,9 @@ public final class Agent {
   }
 
   public Future<Void> start() {
-    return lifecycle.startAll().onSuccess(v -> log.info("nodewatch {} ready on {} (node {})", version,
-        config.server().address(), config.nodeName()));
+    return lifecycle.startAll().onSuccess(v -> log.info("nodewatch {} ready on {} (node {}) {} ms after JVM start",
+        version, config.server().address(), config.nodeName(),
+        ManagementFactory.getRuntimeMXBean().getUptime()));
   }
 
   public boolean ready() {
