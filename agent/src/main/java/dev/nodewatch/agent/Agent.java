@@ -71,7 +71,7 @@ public final class Agent {
     // The HTTP listener starts first and stops last: /healthz answers while the rest start, and /readyz can say
     // 503 for as long as shutdown takes.
     this.metricsServer = new MetricsServer(vertx, config.server().address(), new PrometheusExposition(registry),
-        this::ready, heartbeat);
+        this::ready, heartbeat, errors);
     components.add(metricsServer);
     ObjectMapper json = ConfigMapper.json();
     this.debugServer = config.debug().address()

@@ -3,6 +3,7 @@ package dev.nodewatch.agent.http;
 import dev.nodewatch.agent.config.ListenAddress;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
+import dev.nodewatch.collectors.runtime.RecentErrors;
 import dev.nodewatch.exporters.prometheus.PrometheusExposition;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,18 +28,20 @@ public final class MetricsServer implements Component {
   private final PrometheusExposition exposition;
   private final BooleanSupplier ready;
   private final EventLoopHeartbeat heartbeat;
+  private final RecentErrors recentErrors;
   private static final Logger log = LoggerFactory.getLogger(MetricsServer.class);
 
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
   private HttpServer server;
 
   public MetricsServer(Vertx vertx, ListenAddress address, PrometheusExposition exposition, BooleanSupplier ready,
-      EventLoopHeartbeat heartbeat) {
+      EventLoopHeartbeat heartbeat, RecentErrors recentErrors) {
     this.vertx = vertx;
     this.address = address;
     this.exposition = exposition;
     this.ready = ready;
     this.heartbeat = heartbeat;
+    this.recentErrors = recentErrors;
   }
 
   @Override
@@ -98,6 +101,7 @@ public final class MetricsServer implements Component {
             .end(ar.result().body());
       } else {
         errors.error("render", "rendering /metrics failed", ar.cause());
+        recentErrors.add(name(), "rendering /metrics failed: " + ar.cause());
         text(request, 500, "rendering metrics failed: " + ar.cause().getMessage() + "\n");
       }
     });
