@@ -1,0 +1,140 @@
+package dev.nodewatch.collectors.metrics;
+
+import dev.nodewatch.collectors.runtime.RateLimitedLog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a set of collectors for one scrape: all at once on their own threads, each under the same timeout, so a
+ * collector stuck on a hung NFS mount costs only its own result ({@code success=0}) while the scrape still answers
+ * in time with everything else.
+ *
+ * <p>A collector still running from an earlier scrape is not started again (it would pile up threads behind the
+ * same stuck call); it reports failure until it returns. Scrapes that arrive while a collection is in flight (two
+ * Prometheus replicas scraping together) share that collection instead of reading the node twice.
+ */
+public final class CollectionRunner implements AutoCloseable {
+
+  /** What one collector gave in one collection. */
+  public record Outcome(String collector, boolean success, Duration duration, List<MetricFamily> families,
+      String error) {}
+
+  private final List<MetricCollector> collectors;
+  private final Duration timeout;
+  private final ExecutorService executor;
+  private final RateLimitedLog log =
+      new RateLimitedLog(LoggerFactory.getLogger(CollectionRunner.class), Duration.ofMinutes(1));
+  private final Map<String, Future<?>> running = new ConcurrentHashMap<>();
+  private CompletableFuture<List<Outcome>> inFlight;
+
+  public CollectionRunner(String name, List<MetricCollector> collectors, Duration timeout) {
+    this.collectors = List.copyOf(collectors);
+    this.timeout = timeout;
+    AtomicInteger threads = new AtomicInteger();
+    // Threads are bounded by the number of collectors: a collector never has two runs at once.
+    this.executor = new ThreadPoolExecutor(0, Math.max(1, collectors.size()), 2, TimeUnit.MINUTES,
+        new SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "nodewatch-" + name + "-" + threads.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  public List<String> names() {
+    return collectors.stream().map(MetricCollector::name).toList();
+  }
+
+  /** Collects from every collector, joining a collection already in flight. Blocks up to the timeout. */
+  public List<Outcome> collect() throws InterruptedException {
+    CompletableFuture<List<Outcome>> mine;
+    boolean owner = false;
+    synchronized (this) {
+      if (inFlight == null) {
+        inFlight = new CompletableFuture<>();
+        owner = true;
+      }
+      mine = inFlight;
+    }
+    if (!owner) {
+      try {
+        return mine.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("shared collection failed", e.getCause());
+      }
+    }
+    try {
+      List<Outcome> outcomes = runAll();
+      mine.complete(outcomes);
+      return outcomes;
+    } catch (RuntimeException | InterruptedException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      synchronized (this) {
+        inFlight = null;
+      }
+    }
+  }
+
+  private List<Outcome> runAll() throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    List<Future<List<MetricFamily>>> futures = new ArrayList<>();
+    List<Long> starts = new ArrayList<>();
+    for (MetricCollector c : collectors) {
+      Future<?> previous = running.get(c.name());
+      if (previous != null && !previous.isDone()) {
+        futures.add(null);
+        starts.add(start);
+        continue;
+      }
+      Future<List<MetricFamily>> f = executor.submit(c::collect);
+      running.put(c.name(), f);
+      futures.add(f);
+      starts.add(start);
+    }
+    List<Outcome> outcomes = new ArrayList<>(collectors.size());
+    for (int i = 0; i < collectors.size(); i++) {
+      MetricCollector c = collectors.get(i);
+      Future<List<MetricFamily>> f = futures.get(i);
+      if (f == null) {
+        outcomes.add(failure(c, Duration.ZERO, "still running from an earlier scrape", null));
+        continue;
+      }
+      try {
+        List<MetricFamily> families = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        outcomes.add(new Outcome(c.name(), true, Duration.ofNanos(System.nanoTime() - starts.get(i)),
+            families, null));
+      } catch (TimeoutException e) {
+        outcomes.add(failure(c, timeout, "timed out after " + timeout.toMillis() + " ms", null));
+      } catch (ExecutionException e) {
+        outcomes.add(failure(c, Duration.ofNanos(System.nanoTime() - starts.get(i)),
+            String.valueOf(e.getCause()), e.getCause()));
+      }
+    }
+    return outcomes;
+  }
+
+  private Outcome failure(MetricCollector c, Duration took, String error, Throwable cause) {
+    log.error(c.name(), "collector " + c.name() + " failed: " + error, cause);
+    return new Outcome(c.name(), false, took, List.of(), error);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
