@@ -7,8 +7,11 @@ import dev.nodewatch.agent.http.DebugServer;
 import dev.nodewatch.agent.http.EventLoopHeartbeat;
 import dev.nodewatch.agent.http.MetricsServer;
 import dev.nodewatch.collectors.config.Durations;
+import dev.nodewatch.collectors.host.HostMetrics;
+import dev.nodewatch.collectors.metrics.SkippedLines;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.collectors.runtime.RecentErrors;
+import dev.nodewatch.exporters.prometheus.CollectedMetrics;
 import dev.nodewatch.exporters.prometheus.PrometheusExposition;
 import dev.nodewatch.exporters.prometheus.SelfMetrics;
 import io.prometheus.client.CollectorRegistry;
@@ -73,6 +76,9 @@ public final class Agent {
     this.metricsServer = new MetricsServer(vertx, config.server().address(), new PrometheusExposition(registry),
         this::ready, heartbeat, errors);
     components.add(metricsServer);
+    HostMetrics host = new HostMetrics(config.host(), new SkippedLines());
+    new CollectedMetrics(host.runner(), "node", host.skipped()).register(registry);
+    components.add(host);
     ObjectMapper json = ConfigMapper.json();
     this.debugServer = config.debug().address()
         .map(address -> new DebugServer(vertx, address, this::status, config, json))

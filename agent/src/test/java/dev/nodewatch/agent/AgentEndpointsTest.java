@@ -86,6 +86,17 @@ class AgentEndpointsTest {
   }
 
   @Test
+  void hostMetricsComeWithNodeExporterNamesAndPerCollectorHealth() throws Exception {
+    String body = get("/metrics", Map.of()).body();
+    assertThat(body)
+        .contains("# TYPE node_cpu_seconds_total counter")
+        .contains("# TYPE node_memory_MemTotal_bytes gauge")
+        .contains("node_scrape_collector_success{collector=\"meminfo\",} 1.0")
+        .contains("nodewatch_scrape_collector_success{collector=\"cpu\",} 1.0")
+        .containsPattern("node_scrape_collector_duration_seconds\\{collector=\"filesystem\",} [0-9.eE-]+");
+  }
+
+  @Test
   void metricsCanBeFilteredByName() throws Exception {
     String body = get("/metrics?name[]=process_open_fds&name[]=process_max_fds", Map.of()).body();
     assertThat(body.lines().filter(l -> l.startsWith("# TYPE")))
@@ -111,7 +122,7 @@ class AgentEndpointsTest {
     assertThat(status.path("node_name").asText()).isEqualTo("test-node");
     assertThat(status.path("ready").asBoolean()).isTrue();
     assertThat(status.path("components").findValuesAsText("name"))
-        .containsExactly("metrics-server", "debug-server");
+        .containsExactly("metrics-server", "host-metrics", "debug-server");
     assertThat(status.path("components").findValuesAsText("state")).containsOnly("running");
     assertThat(status.path("recent_errors").isArray()).isTrue();
   }

@@ -50,9 +50,12 @@ class ConfigLoaderTest {
         Arguments.of("logs:\n  include: [var/log/*.log]\n", "logs.include[0]",
             "must be an absolute path, was \"var/log/*.log\""),
         Arguments.of("host:\n  collectors: [cpu, gpu]\n", "host.collectors[1]",
-            "unknown collector \"gpu\" (known: conntrack, cpu, diskstats, entropy, filefd, filesystem, hwmon, "
+            "unknown collector \"gpu\" (known: arp, conntrack, cpu, diskstats, entropy, filefd, filesystem, hwmon, "
                 + "loadavg, meminfo, netclass, netdev, netstat, os, pressure, schedstat, sockstat, softnet, stat, "
-                + "thermal_zone, time, timex, uname, vmstat)"),
+                + "thermal_zone, time, timex, udp_queues, uname, vmstat)"),
+        Arguments.of("host:\n  collectors: [cpu, cpu]\n", "host.collectors[1]", "\"cpu\" is listed twice"),
+        Arguments.of("host:\n  filesystem:\n    fs_types_exclude: \"^(ext4\"\n", "host.filesystem.fs_types_exclude",
+            "not a regular expression (Unclosed group), was \"^(ext4\""),
         Arguments.of("containers:\n  enabled: maybe\n", "containers.enabled", "must be true or false, was \"maybe\""),
         Arguments.of("server: 5\n", "server", "must be a mapping, was a number"),
         Arguments.of("server:\n  listen: [a, b]\n", "server.listen", "must be a string, was a list"),

@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a set of collectors for one scrape: all at once on their own threads, each under the same timeout, so a
- * collector stuck on a hung NFS mount costs only its own result ({@code success=0}) while the scrape still answers
- * in time with everything else.
+ * Runs a set of collectors for one scrape on a small pool, all under one deadline, so a collector stuck on a hung
+ * NFS mount costs only its own result ({@code success=0}) while the scrape still answers in time with everything
+ * else.
  *
  * <p>A collector still running from an earlier scrape is not started again (it would pile up threads behind the
  * same stuck call); it reports failure until it returns. Scrapes that arrive while a collection is in flight (two
@@ -44,13 +44,18 @@ public final class CollectionRunner implements AutoCloseable {
     this.collectors = List.copyOf(collectors);
     this.timeout = timeout;
     AtomicInteger threads = new AtomicInteger();
-    // Threads are bounded by the number of collectors: a collector never has two runs at once.
-    this.executor = new ThreadPoolExecutor(0, Math.max(1, collectors.size()), 2, TimeUnit.MINUTES,
-        new SynchronousQueue<>(), r -> {
+    // Two threads, whatever the number of collectors: a thread per collector would put two dozen runnable threads
+    // on the node at every scrape and inflate the very node_procs_running it reports. A collector stuck in a system
+    // call holds one thread and is not queued again until it returns, so the other keeps serving.
+    int parallelism = Math.min(2, Math.max(1, collectors.size()));
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, 2, TimeUnit.MINUTES,
+        new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "nodewatch-" + name + "-" + threads.incrementAndGet());
           t.setDaemon(true);
           return t;
         });
+    pool.allowCoreThreadTimeOut(true);
+    this.executor = pool;
   }
 
   public List<String> names() {

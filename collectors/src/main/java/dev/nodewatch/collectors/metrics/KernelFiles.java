@@ -1,10 +1,12 @@
 package dev.nodewatch.collectors.metrics;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -26,12 +28,43 @@ public final class KernelFiles {
     }
   }
 
+  /**
+   * The whole file as ASCII text (procfs and sysfs write nothing else), or null when it does not exist; for
+   * multi-line tables a collector parses itself without splitting into a list of lines first.
+   */
+  public static String asciiOrNull(Path file) throws IOException {
+    try {
+      return new String(readSmall(file), StandardCharsets.ISO_8859_1);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
   /** The contents without surrounding white space, or empty when the file does not exist. */
   public static Optional<String> text(Path file) throws IOException {
     try {
-      return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip());
+      return Optional.of(new String(readSmall(file), StandardCharsets.UTF_8).strip());
     } catch (NoSuchFileException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads a small kernel file in as few {@code read} calls as possible. {@code /proc/sys} files report a size of 0
+   * and answer only the first read, so {@link Files#readString}, which sizes its first read from the file size,
+   * would return one byte of {@code fs/file-max}.
+   */
+  private static byte[] readSmall(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buf = new byte[8192];
+      int length = 0;
+      for (int n; (n = in.read(buf, length, buf.length - length)) > 0; ) {
+        length += n;
+        if (length == buf.length) {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+      }
+      return Arrays.copyOf(buf, length);
     }
   }
 
@@ -41,7 +74,7 @@ public final class KernelFiles {
    */
   public static OptionalLong longValue(Path file) {
     try {
-      String s = Files.readString(file, StandardCharsets.US_ASCII).strip();
+      String s = new String(readSmall(file), StandardCharsets.US_ASCII).strip();
       return OptionalLong.of(Long.parseLong(s));
     } catch (IOException | NumberFormatException e) {
       return OptionalLong.empty();

@@ -1,0 +1,268 @@
+package dev.nodewatch.collectors.host;
+
+import com.sun.jna.Native;
+import com.sun.jna.platform.linux.LibC;
+import dev.nodewatch.collectors.metrics.KernelFiles;
+import dev.nodewatch.collectors.metrics.MetricCollector;
+import dev.nodewatch.collectors.metrics.MetricFamily;
+import dev.nodewatch.collectors.metrics.SkippedLines;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Size, free space and inodes of every mounted file system, node_exporter's {@code filesystem} collector.
+ *
+ * <p>Mounts come from {@code <procfs>/1/mountinfo} (the host's mount table, not the agent's own) and are stat'ed
+ * under the rootfs prefix. A {@code statfs} that does not return within the timeout (a dead NFS server) fails
+ * this scrape's filesystem collector; the mount is then marked stuck and reported with {@code device_error 1}
+ * without being touched again until the hung call returns, so one bad mount never blocks later scrapes.
+ *
+ * <pre>
+ * # TYPE node_filesystem_avail_bytes gauge
+ * node_filesystem_avail_bytes{device="/dev/vda",fstype="ext4",mountpoint="/"} 8.52e+10
+ * </pre>
+ */
+public final class FilesystemCollector implements MetricCollector {
+
+  /** One {@code statvfs} result, in bytes and inodes. */
+  public record FsStats(double sizeBytes, double freeBytes, double availBytes, double files, double filesFree) {}
+
+  /** The {@code statvfs} call, injectable so tests can make a mount hang or fail. */
+  @FunctionalInterface
+  public interface StatFs {
+    FsStats stat(Path path) throws IOException, InterruptedException;
+  }
+
+  /** {@code statvfs(3)} through JNA. Sizes use {@code f_bsize} as node_exporter does. */
+  public static final class JnaStatFs implements StatFs {
+    @Override
+    public FsStats stat(Path path) throws IOException {
+      LibC.Statvfs buf = new LibC.Statvfs();
+      if (LibC.INSTANCE.statvfs(path.toString(), buf) != 0) {
+        throw new IOException("statvfs " + path + " failed: errno " + Native.getLastError());
+      }
+      double blockSize = unsigned(buf.f_bsize.longValue());
+      return new FsStats(unsigned(buf.f_blocks.longValue()) * blockSize,
+          unsigned(buf.f_bfree.longValue()) * blockSize,
+          unsigned(buf.f_bavail.longValue()) * blockSize,
+          unsigned(buf.f_files.longValue()),
+          unsigned(buf.f_ffree.longValue()));
+    }
+
+    private static double unsigned(long v) {
+      return v >= 0 ? v : v + 0x1p64;
+    }
+  }
+
+  /** A mount as mountinfo lists it, with its mount point unescaped. */
+  record Mount(String device, String mountPoint, String fsType, boolean readOnly) {}
+
+  private final HostPaths paths;
+  private final SkippedLines skipped;
+  private final Pattern mountPointsExclude;
+  private final Pattern fsTypesExclude;
+  private final StatFs statFs;
+  private final Duration mountTimeout;
+  private final Set<String> stuck = ConcurrentHashMap.newKeySet();
+  // One thread per statfs in flight; a hung call keeps its thread until it returns, and a stuck mount is not
+  // stat'ed again meanwhile, so the threads are bounded by the number of mounts.
+  private final ExecutorService statThreads = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "nodewatch-statfs");
+    t.setDaemon(true);
+    return t;
+  });
+
+  public FilesystemCollector(HostPaths paths, SkippedLines skipped, FilesystemConfig config, StatFs statFs,
+      Duration mountTimeout) {
+    this.paths = paths;
+    this.skipped = skipped;
+    this.mountPointsExclude = config.mountPointsPattern();
+    this.fsTypesExclude = config.fsTypesPattern();
+    this.statFs = statFs;
+    this.mountTimeout = mountTimeout;
+  }
+
+  @Override
+  public String name() {
+    return "filesystem";
+  }
+
+  @Override
+  public List<MetricFamily> collect() throws IOException, InterruptedException {
+    String[] labels = {"device", "fstype", "mountpoint"};
+    MetricFamily.Builder size = MetricFamily.gauge("node_filesystem_size_bytes", "File system size in bytes.",
+        labels);
+    MetricFamily.Builder free = MetricFamily.gauge("node_filesystem_free_bytes",
+        "Free space in bytes, including the space reserved for root.", labels);
+    MetricFamily.Builder avail = MetricFamily.gauge("node_filesystem_avail_bytes",
+        "Space in bytes available to unprivileged users.", labels);
+    MetricFamily.Builder files = MetricFamily.gauge("node_filesystem_files", "Total inodes.", labels);
+    MetricFamily.Builder filesFree = MetricFamily.gauge("node_filesystem_files_free", "Free inodes.", labels);
+    MetricFamily.Builder readOnly = MetricFamily.gauge("node_filesystem_readonly",
+        "1 when the file system is mounted read-only.", labels);
+    MetricFamily.Builder deviceError = MetricFamily.gauge("node_filesystem_device_error",
+        "1 when the file system could not be stat'ed (an error or a mount marked stuck).", labels);
+
+    String hung = null;
+    for (Mount m : mounts()) {
+      String[] values = {m.device(), m.fsType(), m.mountPoint()};
+      if (stuck.contains(m.mountPoint())) {
+        deviceError.add(1, values);
+        readOnly.add(m.readOnly() ? 1 : 0, values);
+        continue;
+      }
+      FsStats stats;
+      try {
+        stats = statWithTimeout(m);
+      } catch (TimeoutException e) {
+        hung = m.mountPoint();
+        deviceError.add(1, values);
+        readOnly.add(m.readOnly() ? 1 : 0, values);
+        continue;
+      } catch (IOException e) {
+        deviceError.add(1, values);
+        readOnly.add(m.readOnly() ? 1 : 0, values);
+        continue;
+      }
+      size.add(stats.sizeBytes(), values);
+      free.add(stats.freeBytes(), values);
+      avail.add(stats.availBytes(), values);
+      files.add(stats.files(), values);
+      filesFree.add(stats.filesFree(), values);
+      readOnly.add(m.readOnly() ? 1 : 0, values);
+      deviceError.add(0, values);
+    }
+    if (hung != null) {
+      throw new IOException("statfs of " + hung + " did not return within " + mountTimeout.toMillis()
+          + " ms; the mount is skipped until it answers");
+    }
+    List<MetricFamily> out = new ArrayList<>(7);
+    avail.addTo(out);
+    deviceError.addTo(out);
+    files.addTo(out);
+    filesFree.addTo(out);
+    free.addTo(out);
+    readOnly.addTo(out);
+    size.addTo(out);
+    return out;
+  }
+
+  private FsStats statWithTimeout(Mount m) throws IOException, TimeoutException, InterruptedException {
+    Path target = paths.root(m.mountPoint());
+    Future<FsStats> call = statThreads.submit(() -> statFs.stat(target));
+    try {
+      return call.get(mountTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      stuck.add(m.mountPoint());
+      // When the hung call finally returns, the mount is stat'ed normally again from the next scrape on.
+      statThreads.execute(() -> {
+        try {
+          call.get();
+        } catch (ExecutionException failed) {
+          // The outcome does not matter here, only that the call has returned.
+        } catch (InterruptedException stopping) {
+          Thread.currentThread().interrupt();
+        } finally {
+          stuck.remove(m.mountPoint());
+        }
+      });
+      throw e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("statfs " + target + " failed", e.getCause());
+    }
+  }
+
+  /** The mounts to report: mountinfo minus excluded mount points and types, each (device, type, point) once. */
+  List<Mount> mounts() throws IOException {
+    List<String> lines = KernelFiles.lines(paths.proc("1/mountinfo"));
+    if (lines.isEmpty()) {
+      lines = KernelFiles.lines(paths.proc("self/mountinfo"));
+    }
+    List<Mount> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (String line : lines) {
+      Mount m = parse(line);
+      if (m == null) {
+        skipped.add(name());
+        continue;
+      }
+      if (mountPointsExclude.matcher(m.mountPoint()).find() || fsTypesExclude.matcher(m.fsType()).find()) {
+        continue;
+      }
+      if (seen.add(m.device() + '\0' + m.fsType() + '\0' + m.mountPoint())) {
+        out.add(m);
+      }
+    }
+    return out;
+  }
+
+  /** {@code 36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw,errors=continue}. */
+  static Mount parse(String line) {
+    String[] f = line.split(" ");
+    int dash = -1;
+    for (int i = 6; i < f.length; i++) {
+      if (f[i].equals("-")) {
+        dash = i;
+        break;
+      }
+    }
+    if (f.length < 10 || dash < 0 || dash + 2 >= f.length) {
+      return null;
+    }
+    boolean readOnly = false;
+    for (String option : f[5].split(",")) {
+      if (option.equals("ro")) {
+        readOnly = true;
+        break;
+      }
+    }
+    return new Mount(unescape(f[dash + 2]), unescape(f[4]), f[dash + 1], readOnly);
+  }
+
+  /** mountinfo writes space, tab, newline and backslash in paths as 3-digit octal escapes ({@code \040}). */
+  static String unescape(String s) {
+    if (s.indexOf('\\') < 0) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && isOctal(s, i + 1)) {
+        out.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
+        i += 3;
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
+  private static boolean isOctal(String s, int from) {
+    if (from + 3 > s.length()) {
+      return false;
+    }
+    for (int i = from; i < from + 3; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '7') {
+        return false;
+      }
+    }
+    return true;
+  }
+}

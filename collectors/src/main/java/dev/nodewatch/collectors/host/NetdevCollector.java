@@ -1,0 +1,216 @@
+package dev.nodewatch.collectors.host;
+
+import dev.nodewatch.collectors.metrics.KernelFiles;
+import dev.nodewatch.collectors.metrics.MetricCollector;
+import dev.nodewatch.collectors.metrics.MetricFamily;
+import dev.nodewatch.collectors.metrics.SkippedLines;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Per-interface traffic and error counters of the host's network namespace, as node_exporter 1.5's netdev collector
+ * exposes them: {@code node_network_receive_*_total} and {@code node_network_transmit_*_total} with a
+ * {@code device} label.
+ *
+ * <p>The counters come from {@code <procfs>/1/net/dev}: PID 1 lives in the host's namespace while this agent's pod
+ * may not, and {@code <procfs>/net} is the reader's own namespace. {@code <procfs>/net/dev} is the fallback where
+ * there is no PID 1 file. node_exporter 1.5 reads the same kernel counters over netlink by default, which adds
+ * {@code node_network_receive_nohandler_total}; /proc/net/dev lacks that one, so it is read from
+ * {@code <sysfs>/class/net/<device>/statistics/rx_nohandler} (kernels 4.6+) where present. The /proc/net/dev
+ * columns already fold the detailed error counters the way node_exporter's netlink path folds them (drops include
+ * missed, frame errors include length/overrun/CRC, carrier includes aborted/heartbeat/window), so values agree.
+ *
+ * <p>Every interface is exposed by default, as upstream node_exporter does; an exclusion pattern (node_exporter's
+ * {@code --collector.netdev.device-exclude}) can leave some out, e.g. the pods' {@code veth} pairs.
+ *
+ * <pre>
+ * # TYPE node_network_receive_bytes_total counter
+ * node_network_receive_bytes_total{device="eth0"} 1.03547738e+08
+ * # TYPE node_network_transmit_drop_total counter
+ * node_network_transmit_drop_total{device="eth0"} 0
+ * </pre>
+ */
+public final class NetdevCollector implements MetricCollector {
+
+  private static final int COLUMNS = 16;
+  /** The 16 columns of /proc/net/dev after the interface name, in order. */
+  private static final String[] NAMES = {
+      "node_network_receive_bytes_total", "node_network_receive_packets_total", "node_network_receive_errs_total",
+      "node_network_receive_drop_total", "node_network_receive_fifo_total", "node_network_receive_frame_total",
+      "node_network_receive_compressed_total", "node_network_receive_multicast_total",
+      "node_network_transmit_bytes_total", "node_network_transmit_packets_total", "node_network_transmit_errs_total",
+      "node_network_transmit_drop_total", "node_network_transmit_fifo_total", "node_network_transmit_colls_total",
+      "node_network_transmit_carrier_total", "node_network_transmit_compressed_total"};
+  private static final String[] HELPS = {
+      "Bytes received on the interface.", "Packets received on the interface.",
+      "Receive errors the driver reported.", "Received packets dropped, including those the NIC missed.",
+      "Receive FIFO overruns.", "Receive framing errors, including length, overrun and CRC errors.",
+      "Compressed packets received (cslip and the like).", "Multicast packets received.",
+      "Bytes sent on the interface.", "Packets sent on the interface.", "Transmit errors the driver reported.",
+      "Outgoing packets dropped.", "Transmit FIFO errors.", "Collisions detected while sending.",
+      "Carrier errors while sending, including aborted, heartbeat and window errors.",
+      "Compressed packets sent (cslip and the like)."};
+
+  private final HostPaths paths;
+  private final SkippedLines skipped;
+  private final Pattern deviceExclude;
+
+  /** Every interface, as node_exporter does without {@code --collector.netdev.device-exclude}. */
+  public NetdevCollector(HostPaths paths, SkippedLines skipped) {
+    this(paths, skipped, null);
+  }
+
+  /** @param deviceExclude interfaces whose name it finds are left out; {@code null} keeps them all */
+  public NetdevCollector(HostPaths paths, SkippedLines skipped, Pattern deviceExclude) {
+    this.paths = paths;
+    this.skipped = skipped;
+    this.deviceExclude = deviceExclude;
+  }
+
+  @Override
+  public String name() {
+    return "netdev";
+  }
+
+  @Override
+  public List<MetricFamily> collect() throws IOException {
+    List<MetricFamily> out = new ArrayList<>(COLUMNS + 1);
+    String text = KernelFiles.asciiOrNull(paths.proc("1/net/dev"));
+    if (text == null) {
+      text = KernelFiles.asciiOrNull(paths.proc("net/dev"));
+    }
+    if (text == null) {
+      return out;
+    }
+    MetricFamily.Builder[] families = new MetricFamily.Builder[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++) {
+      families[i] = MetricFamily.counter(NAMES[i], HELPS[i], "device");
+    }
+    MetricFamily.Builder nohandler = MetricFamily.counter("node_network_receive_nohandler_total",
+        "Packets received that no protocol handler took (e.g. for a protocol not loaded).", "device");
+    ByteBuffer buffer = ByteBuffer.allocate(64);
+    int[] starts = new int[COLUMNS];
+    int[] ends = new int[COLUMNS];
+    long[] values = new long[COLUMNS];
+    int pos = 0;
+    int length = text.length();
+    int lineNumber = 0;
+    while (pos < length) {
+      int eol = text.indexOf('\n', pos);
+      if (eol < 0) {
+        eol = length;
+      }
+      int lineStart = pos;
+      pos = eol + 1;
+      // Two header lines name the columns.
+      if (++lineNumber <= 2 || lineStart == eol) {
+        continue;
+      }
+      int colon = text.indexOf(':', lineStart);
+      if (colon < 0 || colon >= eol) {
+        skipped.add(name());
+        continue;
+      }
+      String device = text.substring(lineStart, colon).strip();
+      if (device.isEmpty() || tokenize(text, colon + 1, eol, starts, ends) < COLUMNS) {
+        skipped.add(name());
+        continue;
+      }
+      if (deviceExclude != null && deviceExclude.matcher(device).find()) {
+        continue;
+      }
+      try {
+        for (int i = 0; i < COLUMNS; i++) {
+          values[i] = Long.parseUnsignedLong(text, starts[i], ends[i], 10);
+        }
+      } catch (NumberFormatException e) {
+        skipped.add(name());
+        continue;
+      }
+      for (int i = 0; i < COLUMNS; i++) {
+        families[i].add(unsignedToDouble(values[i]), device);
+      }
+      long noHandler = sysfsCounter(paths.sys("class/net/" + device + "/statistics/rx_nohandler"), buffer);
+      if (noHandler >= 0) {
+        nohandler.add(noHandler, device);
+      }
+    }
+    for (MetricFamily.Builder family : families) {
+      family.addTo(out);
+    }
+    nohandler.addTo(out);
+    return out;
+  }
+
+  /**
+   * A sysfs statistics counter, or -1 when the kernel has none for this device (older kernels, an interface gone
+   * since /proc/net/dev was read); such a device simply has no sample, as it would have no netlink attribute.
+   */
+  private long sysfsCounter(Path file, ByteBuffer buffer) {
+    buffer.clear();
+    try (FileChannel channel = FileChannel.open(file)) {
+      int n;
+      do {
+        n = channel.read(buffer);
+      } while (n > 0 && buffer.hasRemaining());
+    } catch (IOException absent) {
+      return -1;
+    }
+    long value = 0;
+    int digits = 0;
+    for (int i = 0; i < buffer.position(); i++) {
+      byte b = buffer.get(i);
+      if (b >= '0' && b <= '9' && digits < 19) {
+        value = value * 10 + (b - '0');
+        digits++;
+      } else if (b == '\n' && digits > 0) {
+        return value;
+      } else {
+        skipped.add(name());
+        return -1;
+      }
+    }
+    if (digits == 0) {
+      skipped.add(name());
+      return -1;
+    }
+    return value;
+  }
+
+
+  /**
+   * Splits {@code text[from, to)} at runs of blanks, recording up to {@code starts.length} tokens; returns how many
+   * tokens there are in all.
+   */
+  private static int tokenize(String text, int from, int to, int[] starts, int[] ends) {
+    int count = 0;
+    int i = from;
+    while (i < to) {
+      char c = text.charAt(i);
+      if (c == ' ' || c == '\t') {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < to && (c = text.charAt(i)) != ' ' && c != '\t') {
+        i++;
+      }
+      if (count < starts.length) {
+        starts[count] = start;
+        ends[count] = i;
+      }
+      count++;
+    }
+    return count;
+  }
+
+  /** A kernel {@code u64} as a double, rounding like a native unsigned conversion. */
+  private static double unsignedToDouble(long v) {
+    return v >= 0 ? v : (double) ((v >>> 1) | (v & 1)) * 2.0;
+  }
+}
