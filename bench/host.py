@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Host metrics side by side: nodewatch and node_exporter (apt prometheus-node-exporter) in one run.
 
-Both run the same collectors with the same filesystem exclusions. Each is scraped at a fixed rate (default 10/s
-for 60 s), interleaved so both see the same machine noise; the table gives latency p50/p99, CPU per scrape,
+Both run the same collectors with the same filesystem exclusions. Each is scraped at a fixed rate (default 10/s),
+interleaved so both see the same machine noise, twice: "cold" right after start (the JVM still compiling), then
+"steady" after --warmup scrapes. The table gives latency p50/p99, CPU per scrape,
 memory allocated per scrape (nodewatch: jvm_gc_memory_allocated_bytes_total; node_exporter:
 go_memstats_alloc_bytes_total) and body size, with nodewatch/node_exporter ratios. --soak N then scrapes nodewatch
 N times back to back and reports RSS after warm-up and at the end.
 
-Usage: bench/host.py [--rate 10] [--seconds 60] [--soak 10000] [--write]
+Usage: bench/host.py [--rate 10] [--cold 30] [--warmup 3000] [--seconds 60] [--soak 10000] [--write]
 """
 import argparse
 import http.client
@@ -55,6 +56,29 @@ class Target:
         self.sizes.append(len(body))
 
 
+def measure(targets, rate, seconds):
+    """Scrapes every target at `rate` for `seconds`, interleaved; returns a row of figures per target."""
+    for t in targets:
+        t.latencies, t.sizes = [], []
+    start = {t.label: (scrape.cpu_seconds(t.pid), counter(t.get(), t.alloc_metric)) for t in targets}
+    n = int(rate * seconds)
+    interval = 1.0 / rate
+    next_at = time.monotonic()
+    for _ in range(n):
+        next_at += interval
+        for t in targets:
+            t.timed()
+        time.sleep(max(0.0, next_at - time.monotonic()))
+    rows = {}
+    for t in targets:
+        cpu0, alloc0 = start[t.label]
+        cpu = (scrape.cpu_seconds(t.pid) - cpu0) / (n + 1) * 1000
+        alloc = (counter(t.get(), t.alloc_metric) - alloc0) / (n + 1) / 1024
+        rows[t.label] = (statistics.median(t.latencies), scrape.percentile(t.latencies, 99), cpu, alloc,
+                         statistics.median(t.sizes) / 1024, startup.rss_mib(t.pid))
+    return rows
+
+
 def wait_http(port, proc, timeout=20):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -73,7 +97,9 @@ def wait_http(port, proc, timeout=20):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=10)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--cold", type=int, default=30, help="seconds measured right after start")
+    parser.add_argument("--warmup", type=int, default=3000, help="scrapes (unpaced) before the steady phase")
+    parser.add_argument("--seconds", type=int, default=60, help="seconds measured in the steady phase")
     parser.add_argument("--soak", type=int, default=0, help="then scrape nodewatch N times back to back")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
@@ -102,25 +128,11 @@ def main():
         startup.wait_ready(nw, nw_port)
         targets = [Target("node_exporter", ne_port, ne.pid, "go_memstats_alloc_bytes_total"),
                    Target("nodewatch", nw_port, nw.pid, "jvm_gc_memory_allocated_bytes_total")]
-        for t in targets:  # warm-up: JIT for nodewatch, first-scrape caches for both
-            for _ in range(200):
-                t.get()
-        start = {t.label: (scrape.cpu_seconds(t.pid), counter(t.get(), t.alloc_metric)) for t in targets}
-        n = int(args.rate * args.seconds)
-        interval = 1.0 / args.rate
-        next_at = time.monotonic()
-        for _ in range(n):
-            next_at += interval
-            for t in targets:
-                t.timed()
-            time.sleep(max(0.0, next_at - time.monotonic()))
-        rows = {}
+        rows = {"cold": measure(targets, args.rate, args.cold)}
         for t in targets:
-            cpu0, alloc0 = start[t.label]
-            cpu = (scrape.cpu_seconds(t.pid) - cpu0) / n * 1000
-            alloc = (counter(t.get(), t.alloc_metric) - alloc0) / n / 1024
-            rows[t.label] = (statistics.median(t.latencies), scrape.percentile(t.latencies, 99), cpu, alloc,
-                             statistics.median(t.sizes) / 1024, startup.rss_mib(t.pid))
+            for _ in range(args.warmup):
+                t.get()
+        rows["steady"] = measure(targets, args.rate, args.seconds)
         soak = None
         if args.soak:
             t = targets[1]
@@ -134,15 +146,16 @@ def main():
             p.wait(timeout=30)
         work.cleanup()
 
-    header = ("| target | latency p50 | latency p99 | CPU per scrape | allocated per scrape | body | RSS |\n"
-              "|---|---|---|---|---|---|---|")
+    header = ("| phase | target | latency p50 | latency p99 | CPU per scrape | allocated per scrape | body | RSS |\n"
+              "|---|---|---|---|---|---|---|---|")
     lines = [header]
-    for label, (p50, p99, cpu, alloc, size, rss) in rows.items():
-        lines.append(f"| {label} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.2f} ms | {alloc:.0f} KiB | {size:.0f} KiB | "
-                     f"{rss:.1f} MiB |")
-    a, b = rows["nodewatch"], rows["node_exporter"]
-    lines.append(f"| ratio nodewatch / node_exporter | {a[0] / b[0]:.2f} | {a[1] / b[1]:.2f} | {a[2] / b[2]:.2f} | "
-                 f"{a[3] / b[3]:.2f} | {a[4] / b[4]:.2f} | {a[5] / b[5]:.2f} |")
+    for phase, phase_rows in rows.items():
+        for label, (p50, p99, cpu, alloc, size, rss) in phase_rows.items():
+            lines.append(f"| {phase} | {label} | {p50:.2f} ms | {p99:.2f} ms | {cpu:.2f} ms | {alloc:.0f} KiB | "
+                         f"{size:.0f} KiB | {rss:.1f} MiB |")
+        a, b = phase_rows["nodewatch"], phase_rows["node_exporter"]
+        lines.append(f"| {phase} | **ratio nodewatch / node_exporter** | {a[0] / b[0]:.2f} | {a[1] / b[1]:.2f} | "
+                     f"{a[2] / b[2]:.2f} | {a[3] / b[3]:.2f} | {a[4] / b[4]:.2f} | {a[5] / b[5]:.2f} |")
     table = "\n".join(lines)
     print(table)
     if soak:
@@ -154,8 +167,9 @@ def main():
         with open(os.path.join(startup.ROOT, "BENCHMARKS.md"), "a") as f:
             f.write(f"\n### Host metrics vs node_exporter — {time.strftime('%Y-%m-%d')}\n\n"
                     f"Machine: {os.cpu_count()} cores, {platform.machine()}, {java}; {ne_version}. Both with the "
-                    f"same {len(COLLECTORS)} collectors, scraped interleaved at {args.rate:g}/s each for "
-                    f"{args.seconds} s after 200 warm-up scrapes. Command: `bench/host.sh"
+                    f"same {len(COLLECTORS)} collectors, scraped interleaved at {args.rate:g}/s each: cold = the "
+                    f"first {args.cold} s after start, steady = {args.seconds} s after {args.warmup} more scrapes. "
+                    f"Command: `bench/host.sh"
                     f"{' --soak ' + str(args.soak) if args.soak else ''}`\n\n{table}\n")
             if soak:
                 f.write(f"\nSoak: {soak[0]} scrapes back to back: nodewatch RSS {soak[1]:.1f} MiB after warm-up, "

@@ -48,9 +48,12 @@ public final class FilesystemCollector implements MetricCollector {
 
   /** {@code statvfs(3)} through JNA. Sizes use {@code f_bsize} as node_exporter does. */
   public static final class JnaStatFs implements StatFs {
+    // A JNA structure costs a native allocation and a reflective layout; stats run one at a time per thread.
+    private static final ThreadLocal<LibC.Statvfs> BUFFERS = ThreadLocal.withInitial(LibC.Statvfs::new);
+
     @Override
     public FsStats stat(Path path) throws IOException {
-      LibC.Statvfs buf = new LibC.Statvfs();
+      LibC.Statvfs buf = BUFFERS.get();
       if (LibC.INSTANCE.statvfs(path.toString(), buf) != 0) {
         throw new IOException("statvfs " + path + " failed: errno " + Native.getLastError());
       }
@@ -77,7 +80,7 @@ public final class FilesystemCollector implements MetricCollector {
   private final StatFs statFs;
   private final Duration mountTimeout;
   private final Set<String> stuck = ConcurrentHashMap.newKeySet();
-  // One thread per statfs in flight; a hung call keeps its thread until it returns, and a stuck mount is not
+  // One thread per batch in flight; a hung call keeps its thread until it returns, and a stuck mount is not
   // stat'ed again meanwhile, so the threads are bounded by the number of mounts.
   private final ExecutorService statThreads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "nodewatch-statfs");
@@ -116,38 +119,40 @@ public final class FilesystemCollector implements MetricCollector {
     MetricFamily.Builder deviceError = MetricFamily.gauge("node_filesystem_device_error",
         "1 when the file system could not be stat'ed (an error or a mount marked stuck).", labels);
 
-    String hung = null;
-    for (Mount m : mounts()) {
+    List<Mount> mounts = mounts();
+    Batch batch = new Batch(mounts);
+    Future<?> task = statThreads.submit(batch);
+    try {
+      task.get(mountTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      Mount hung = batch.inProgress;
+      if (hung != null) {
+        stuck.add(hung.mountPoint());
+        // The call may have returned between the timeout and the line above; then nothing would ever unmark it.
+        if (batch.inProgress != hung) {
+          stuck.remove(hung.mountPoint());
+        }
+      }
+      throw new IOException("statfs of " + (hung == null ? "a mount" : hung.mountPoint()) + " did not return within "
+          + mountTimeout.toMillis() + " ms; the mount is skipped until it answers");
+    } catch (ExecutionException e) {
+      throw new IOException("statfs failed", e.getCause());
+    }
+    for (int i = 0; i < mounts.size(); i++) {
+      Mount m = mounts.get(i);
       String[] values = {m.device(), m.fsType(), m.mountPoint()};
-      if (stuck.contains(m.mountPoint())) {
+      FsStats stats = batch.results[i];
+      readOnly.add(m.readOnly() ? 1 : 0, values);
+      if (stats == null) {
         deviceError.add(1, values);
-        readOnly.add(m.readOnly() ? 1 : 0, values);
         continue;
       }
-      FsStats stats;
-      try {
-        stats = statWithTimeout(m);
-      } catch (TimeoutException e) {
-        hung = m.mountPoint();
-        deviceError.add(1, values);
-        readOnly.add(m.readOnly() ? 1 : 0, values);
-        continue;
-      } catch (IOException e) {
-        deviceError.add(1, values);
-        readOnly.add(m.readOnly() ? 1 : 0, values);
-        continue;
-      }
+      deviceError.add(0, values);
       size.add(stats.sizeBytes(), values);
       free.add(stats.freeBytes(), values);
       avail.add(stats.availBytes(), values);
       files.add(stats.files(), values);
       filesFree.add(stats.filesFree(), values);
-      readOnly.add(m.readOnly() ? 1 : 0, values);
-      deviceError.add(0, values);
-    }
-    if (hung != null) {
-      throw new IOException("statfs of " + hung + " did not return within " + mountTimeout.toMillis()
-          + " ms; the mount is skipped until it answers");
     }
     List<MetricFamily> out = new ArrayList<>(7);
     avail.addTo(out);
@@ -160,31 +165,42 @@ public final class FilesystemCollector implements MetricCollector {
     return out;
   }
 
-  private FsStats statWithTimeout(Mount m) throws IOException, TimeoutException, InterruptedException {
-    Path target = paths.root(m.mountPoint());
-    Future<FsStats> call = statThreads.submit(() -> statFs.stat(target));
-    try {
-      return call.get(mountTimeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      stuck.add(m.mountPoint());
-      // When the hung call finally returns, the mount is stat'ed normally again from the next scrape on.
-      statThreads.execute(() -> {
+  /**
+   * Stats every mount of one scrape on one thread, one after another: a single hand-off per scrape instead of one
+   * per mount. When a call hangs, {@link #inProgress} names the mount; the batch is abandoned, and whenever the
+   * call returns the mount is taken off the stuck list.
+   */
+  private final class Batch implements Runnable {
+    private final List<Mount> mounts;
+    private final FsStats[] results;
+    private volatile Mount inProgress;
+
+    Batch(List<Mount> mounts) {
+      this.mounts = mounts;
+      this.results = new FsStats[mounts.size()];
+    }
+
+    @Override
+    public void run() {
+      for (int i = 0; i < mounts.size(); i++) {
+        Mount m = mounts.get(i);
+        if (stuck.contains(m.mountPoint())) {
+          continue;
+        }
+        inProgress = m;
         try {
-          call.get();
-        } catch (ExecutionException failed) {
-          // The outcome does not matter here, only that the call has returned.
-        } catch (InterruptedException stopping) {
+          results[i] = statFs.stat(paths.root(m.mountPoint()));
+        } catch (IOException e) {
+          // Reported as node_filesystem_device_error 1, as node_exporter does for a failed statfs.
+          results[i] = null;
+        } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          return;
         } finally {
+          inProgress = null;
           stuck.remove(m.mountPoint());
         }
-      });
-      throw e;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
       }
-      throw new IOException("statfs " + target + " failed", e.getCause());
     }
   }
 

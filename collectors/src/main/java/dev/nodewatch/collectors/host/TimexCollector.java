@@ -73,10 +73,22 @@ public final class TimexCollector implements MetricCollector {
     int adjtimex(Timex t);
   }
 
-  /** The real {@code adjtimex(2)}. */
+  /**
+   * The real {@code adjtimex(2)}. libc is bound on the first scrape rather than here: loading JNA's native part
+   * costs start-up time the readiness probe would wait for.
+   */
   public static Adjtimex system() {
-    LibC libc = Native.load("c", LibC.class);
-    return libc::adjtimex;
+    return new Adjtimex() {
+      private LibC libc;
+
+      @Override
+      public synchronized int read(Timex t) {
+        if (libc == null) {
+          libc = Native.load("c", LibC.class);
+        }
+        return libc.adjtimex(t);
+      }
+    };
   }
 
   private final Adjtimex adjtimex;

@@ -94,40 +94,56 @@ public final class CollectionRunner implements AutoCloseable {
     }
   }
 
+  /** One collector's run: when it really started and ended, which queueing behind other collectors is not. */
+  private static final class Run {
+    volatile long startNanos;
+    volatile long endNanos;
+    Future<List<MetricFamily>> future;
+
+    Duration took(long nowNanos) {
+      long start = startNanos;
+      long end = endNanos;
+      return start == 0 ? Duration.ZERO : Duration.ofNanos((end == 0 ? nowNanos : end) - start);
+    }
+  }
+
   private List<Outcome> runAll() throws InterruptedException {
-    long start = System.nanoTime();
-    long deadline = start + timeout.toNanos();
-    List<Future<List<MetricFamily>>> futures = new ArrayList<>();
-    List<Long> starts = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Run> runs = new ArrayList<>(collectors.size());
     for (MetricCollector c : collectors) {
       Future<?> previous = running.get(c.name());
       if (previous != null && !previous.isDone()) {
-        futures.add(null);
-        starts.add(start);
+        runs.add(null);
         continue;
       }
-      Future<List<MetricFamily>> f = executor.submit(c::collect);
-      running.put(c.name(), f);
-      futures.add(f);
-      starts.add(start);
+      Run run = new Run();
+      run.future = executor.submit(() -> {
+        run.startNanos = System.nanoTime();
+        try {
+          return c.collect();
+        } finally {
+          run.endNanos = System.nanoTime();
+        }
+      });
+      running.put(c.name(), run.future);
+      runs.add(run);
     }
     List<Outcome> outcomes = new ArrayList<>(collectors.size());
     for (int i = 0; i < collectors.size(); i++) {
       MetricCollector c = collectors.get(i);
-      Future<List<MetricFamily>> f = futures.get(i);
-      if (f == null) {
+      Run run = runs.get(i);
+      if (run == null) {
         outcomes.add(failure(c, Duration.ZERO, "still running from an earlier scrape", null));
         continue;
       }
       try {
-        List<MetricFamily> families = f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        outcomes.add(new Outcome(c.name(), true, Duration.ofNanos(System.nanoTime() - starts.get(i)),
-            families, null));
+        List<MetricFamily> families =
+            run.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        outcomes.add(new Outcome(c.name(), true, run.took(System.nanoTime()), families, null));
       } catch (TimeoutException e) {
-        outcomes.add(failure(c, timeout, "timed out after " + timeout.toMillis() + " ms", null));
+        outcomes.add(failure(c, run.took(System.nanoTime()), "timed out after " + timeout.toMillis() + " ms", null));
       } catch (ExecutionException e) {
-        outcomes.add(failure(c, Duration.ofNanos(System.nanoTime() - starts.get(i)),
-            String.valueOf(e.getCause()), e.getCause()));
+        outcomes.add(failure(c, run.took(System.nanoTime()), String.valueOf(e.getCause()), e.getCause()));
       }
     }
     return outcomes;

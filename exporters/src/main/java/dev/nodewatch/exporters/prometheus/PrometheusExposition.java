@@ -4,6 +4,7 @@ import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.exporter.common.TextFormat;
 import io.vertx.core.buffer.Buffer;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -42,7 +43,10 @@ public final class PrometheusExposition {
         ? registry.metricFamilySamples()
         : registry.filteredMetricFamilySamples(Set.copyOf(names));
     Buffer body = Buffer.buffer(64 * 1024);
-    try (Writer writer = new OutputStreamWriter(new BufferOutputStream(body), StandardCharsets.UTF_8)) {
+    // The text format is written in many small pieces; buffering the characters first lets the UTF-8 encoder run
+    // over 8 KiB at a time instead of once per label value.
+    try (Writer writer = new BufferedWriter(
+        new OutputStreamWriter(new BufferOutputStream(body), StandardCharsets.UTF_8), 8192)) {
       TextFormat.writeFormat(contentType, writer, samples);
     }
     return new Rendered(contentType, body);
