@@ -108,7 +108,7 @@ public final class CpuCollector implements MetricCollector {
       int id = cpuNumber(line);
       // The kernel lists CPUs in increasing order; a repeated number would make duplicate series.
       boolean ordered = id >= 0 && (count == 0 || id > ids[count - 1]);
-      int n = ordered ? parseFields(line, line.indexOf(' '), ticks) : -1;
+      int n = ordered ? KernelText.parseFields(line, line.indexOf(' '), ticks) : -1;
       if (n < MIN_FIELDS) {
         skipped.add(name());
         continue;
@@ -205,35 +205,6 @@ public final class CpuCollector implements MetricCollector {
       id = id * 10 + (c - '0');
     }
     return id <= MAX_CPU ? id : -1;
-  }
-
-  /**
-   * Parses up to {@code out.length} space-separated unsigned decimal fields from {@code from}; returns how many,
-   * or -1 when one of them is not a number.
-   */
-  private static int parseFields(String line, int from, long[] out) {
-    int n = 0;
-    int i = from;
-    int len = line.length();
-    while (n < out.length) {
-      while (i < len && line.charAt(i) == ' ') {
-        i++;
-      }
-      if (i == len) {
-        break;
-      }
-      long v = 0;
-      int start = i;
-      for (; i < len && line.charAt(i) != ' '; i++) {
-        char c = line.charAt(i);
-        if (c < '0' || c > '9' || i - start > 18) {
-          return -1;
-        }
-        v = v * 10 + (c - '0');
-      }
-      out[n++] = v;
-    }
-    return n;
   }
 
   /** The CPU list in sysfs {@code isolated} ("2-3,6"), one label per CPU; counts a list it cannot read. */

@@ -140,7 +140,7 @@ public final class DiskstatsCollector implements MetricCollector {
       if (eol < 0) {
         eol = length;
       }
-      int fields = tokenize(text, pos, eol, starts, ends);
+      int fields = KernelText.tokenize(text, pos, eol, starts, ends);
       pos = eol + 1;
       if (fields == 0) {
         continue;
@@ -171,7 +171,7 @@ public final class DiskstatsCollector implements MetricCollector {
         continue;
       }
       for (int i = 0; i < counterCount; i++) {
-        counters[i].add(unsignedToDouble(values[i]) * SCALE[i], device);
+        counters[i].add(KernelText.unsignedToDouble(values[i]) * SCALE[i], device);
       }
       Map<String, String> props = udev ? udevProperties(udevDir.resolve("b" + major + ":" + minor)) : Map.of();
       info.add(1, device, Integer.toString(major), Integer.toString(minor), prop(props, "ID_MODEL"),
@@ -247,37 +247,5 @@ public final class DiskstatsCollector implements MetricCollector {
       pos = eol + 1;
     }
     return props;
-  }
-
-
-  /**
-   * Splits {@code text[from, to)} at runs of blanks, recording up to {@code starts.length} tokens; returns how many
-   * tokens there are in all.
-   */
-  private static int tokenize(String text, int from, int to, int[] starts, int[] ends) {
-    int count = 0;
-    int i = from;
-    while (i < to) {
-      char c = text.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < to && (c = text.charAt(i)) != ' ' && c != '\t') {
-        i++;
-      }
-      if (count < starts.length) {
-        starts[count] = start;
-        ends[count] = i;
-      }
-      count++;
-    }
-    return count;
-  }
-
-  /** A kernel {@code u64} as a double, rounding like a native unsigned conversion. */
-  private static double unsignedToDouble(long v) {
-    return v >= 0 ? v : (double) ((v >>> 1) | (v & 1)) * 2.0;
   }
 }

@@ -57,17 +57,14 @@ public final class FilesystemCollector implements MetricCollector {
       if (LibC.INSTANCE.statvfs(path.toString(), buf) != 0) {
         throw new IOException("statvfs " + path + " failed: errno " + Native.getLastError());
       }
-      double blockSize = unsigned(buf.f_bsize.longValue());
-      return new FsStats(unsigned(buf.f_blocks.longValue()) * blockSize,
-          unsigned(buf.f_bfree.longValue()) * blockSize,
-          unsigned(buf.f_bavail.longValue()) * blockSize,
-          unsigned(buf.f_files.longValue()),
-          unsigned(buf.f_ffree.longValue()));
+      double blockSize = KernelText.unsignedToDouble(buf.f_bsize.longValue());
+      return new FsStats(KernelText.unsignedToDouble(buf.f_blocks.longValue()) * blockSize,
+          KernelText.unsignedToDouble(buf.f_bfree.longValue()) * blockSize,
+          KernelText.unsignedToDouble(buf.f_bavail.longValue()) * blockSize,
+          KernelText.unsignedToDouble(buf.f_files.longValue()),
+          KernelText.unsignedToDouble(buf.f_ffree.longValue()));
     }
 
-    private static double unsigned(long v) {
-      return v >= 0 ? v : v + 0x1p64;
-    }
   }
 
   /** A mount as mountinfo lists it, with its mount point unescaped. */

@@ -117,7 +117,7 @@ public final class NetdevCollector implements MetricCollector {
         continue;
       }
       String device = text.substring(lineStart, colon).strip();
-      if (device.isEmpty() || tokenize(text, colon + 1, eol, starts, ends) < COLUMNS) {
+      if (device.isEmpty() || KernelText.tokenize(text, colon + 1, eol, starts, ends) < COLUMNS) {
         skipped.add(name());
         continue;
       }
@@ -133,7 +133,7 @@ public final class NetdevCollector implements MetricCollector {
         continue;
       }
       for (int i = 0; i < COLUMNS; i++) {
-        families[i].add(unsignedToDouble(values[i]), device);
+        families[i].add(KernelText.unsignedToDouble(values[i]), device);
       }
       long noHandler = sysfsCounter(paths.sys("class/net/" + device + "/statistics/rx_nohandler"), buffer);
       if (noHandler >= 0) {
@@ -180,37 +180,5 @@ public final class NetdevCollector implements MetricCollector {
       return -1;
     }
     return value;
-  }
-
-
-  /**
-   * Splits {@code text[from, to)} at runs of blanks, recording up to {@code starts.length} tokens; returns how many
-   * tokens there are in all.
-   */
-  private static int tokenize(String text, int from, int to, int[] starts, int[] ends) {
-    int count = 0;
-    int i = from;
-    while (i < to) {
-      char c = text.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < to && (c = text.charAt(i)) != ' ' && c != '\t') {
-        i++;
-      }
-      if (count < starts.length) {
-        starts[count] = start;
-        ends[count] = i;
-      }
-      count++;
-    }
-    return count;
-  }
-
-  /** A kernel {@code u64} as a double, rounding like a native unsigned conversion. */
-  private static double unsignedToDouble(long v) {
-    return v >= 0 ? v : (double) ((v >>> 1) | (v & 1)) * 2.0;
   }
 }

@@ -66,7 +66,7 @@ public final class SchedstatCollector implements MetricCollector {
     for (String line : lines) {
       if (line.startsWith("cpu")) {
         int space = line.indexOf(' ');
-        if (space <= 3 || !digits(line, 3, space) || parseFields(line, space, fields) < FIELDS) {
+        if (space <= 3 || !digits(line, 3, space) || KernelText.parseFields(line, space, fields) < FIELDS) {
           skipped.add(name());
           continue;
         }
@@ -93,34 +93,5 @@ public final class SchedstatCollector implements MetricCollector {
       }
     }
     return true;
-  }
-
-  /**
-   * Parses up to {@code out.length} space-separated unsigned decimal fields from {@code from}; returns how many,
-   * or -1 when one of them is not a number.
-   */
-  private static int parseFields(String line, int from, long[] out) {
-    int n = 0;
-    int i = from;
-    int len = line.length();
-    while (n < out.length) {
-      while (i < len && line.charAt(i) == ' ') {
-        i++;
-      }
-      if (i == len) {
-        break;
-      }
-      long v = 0;
-      int start = i;
-      for (; i < len && line.charAt(i) != ' '; i++) {
-        char c = line.charAt(i);
-        if (c < '0' || c > '9' || i - start > 18) {
-          return -1;
-        }
-        v = v * 10 + (c - '0');
-      }
-      out[n++] = v;
-    }
-    return n;
   }
 }

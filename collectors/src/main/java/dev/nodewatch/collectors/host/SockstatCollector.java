@@ -99,7 +99,7 @@ public final class SockstatCollector implements MetricCollector {
       }
       int lineStart = pos;
       pos = eol + 1;
-      int tokens = tokenize(text, lineStart, eol, starts, ends);
+      int tokens = KernelText.tokenize(text, lineStart, eol, starts, ends);
       if (tokens == 0) {
         continue;
       }
@@ -199,32 +199,5 @@ public final class SockstatCollector implements MetricCollector {
   private String readNet(String file) throws IOException {
     String text = KernelFiles.asciiOrNull(paths.proc("1/net/" + file));
     return text != null ? text : KernelFiles.asciiOrNull(paths.proc("net/" + file));
-  }
-
-
-  /**
-   * Splits {@code text[from, to)} at runs of blanks, recording up to {@code starts.length} tokens; returns how many
-   * tokens there are in all.
-   */
-  private static int tokenize(String text, int from, int to, int[] starts, int[] ends) {
-    int count = 0;
-    int i = from;
-    while (i < to) {
-      char c = text.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
-      }
-      int start = i;
-      while (i < to && (c = text.charAt(i)) != ' ' && c != '\t') {
-        i++;
-      }
-      if (count < starts.length) {
-        starts[count] = start;
-        ends[count] = i;
-      }
-      count++;
-    }
-    return count;
   }
 }
