@@ -59,22 +59,12 @@ class NodeExporterParityIT {
 
   @Test
   void nodewatchExposesNodeExporterFamiliesWithTheSameTypesLabelsAndValues() throws Exception {
-    Path nodeExporter = RequiredBinary.find("prometheus-node-exporter", "prometheus-node-exporter");
     List<String> collectors = new ArrayList<>(new TreeSet<>(HostConfig.KNOWN_COLLECTORS));
     int nePort = freePort();
-    List<String> command = new ArrayList<>(List.of(nodeExporter.toString(), "--collector.disable-defaults",
-        "--web.listen-address=127.0.0.1:" + nePort,
-        "--collector.filesystem.mount-points-exclude=" + FilesystemConfig.DEFAULT_MOUNT_POINTS_EXCLUDE,
-        "--collector.filesystem.fs-types-exclude=" + FilesystemConfig.DEFAULT_FS_TYPES_EXCLUDE,
-        // Debian's build excludes lo from netdev by default; upstream node_exporter, like nodewatch, keeps it.
-        "--collector.netdev.device-exclude="));
-    collectors.forEach(c -> command.add("--collector." + c));
-    Process ne = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("node_exporter.log").toFile()).start();
-
-    Path config = dir.resolve("nodewatch.yaml");
-    Files.writeString(config, "data_dir: " + dir.resolve("data") + "\nserver:\n  listen: 127.0.0.1:0\n"
-        + "debug:\n  listen: \"\"\nhost:\n  collectors: [" + String.join(", ", collectors) + "]\n");
+    List<String> flags = new ArrayList<>(List.of("--collector.disable-defaults"));
+    collectors.forEach(c -> flags.add("--collector." + c));
+    Process ne = startNodeExporter(nePort, flags);
+    Path config = writeConfig("host:\n  collectors: [" + String.join(", ", collectors) + "]\n");
     try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
       int port = agent.awaitMetricsPort(Duration.ofSeconds(10));
       agent.awaitStatus(port, "/readyz", 200, Duration.ofSeconds(10));
@@ -125,10 +115,61 @@ class NodeExporterParityIT {
           .isSubsetOf(theirLint.findings());
       assertThat(coverage).as("share of node_exporter's families, missing " + missing).isGreaterThanOrEqualTo(0.9);
     } finally {
-      ne.destroy();
-      if (!ne.waitFor(10, TimeUnit.SECONDS)) {
-        ne.destroyForcibly();
-      }
+      stop(ne);
+    }
+  }
+
+  @Test
+  void everyDashboardNameNodeExporterExposesHereNodewatchExposesToo() throws Exception {
+    Set<String> dashboard = new TreeSet<>();
+    try (var in = getClass().getResourceAsStream("/compat/node-exporter-full.metrics.txt")) {
+      new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#")).forEach(dashboard::add);
+    }
+    int nePort = freePort();
+    Process ne = startNodeExporter(nePort, List.of());
+    Path config = writeConfig("");
+    try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
+      int port = agent.awaitMetricsPort(Duration.ofSeconds(10));
+      agent.awaitStatus(port, "/readyz", 200, Duration.ofSeconds(10));
+      String neUrl = "http://127.0.0.1:" + nePort + "/metrics";
+      awaitUp(neUrl, ne);
+      Set<String> theirs = new TreeSet<>(Exposition.parse(get(neUrl)).types().keySet());
+      theirs.retainAll(dashboard);
+      Set<String> missing = new TreeSet<>(theirs);
+      missing.removeAll(Exposition.parse(agent.get(port, "/metrics")).types().keySet());
+      System.out.printf("Node Exporter Full: node_exporter exposes %d of its %d names here; nodewatch lacks %s%n",
+          theirs.size(), dashboard.size(), missing);
+      assertThat(missing).as("dashboard names node_exporter exposes on this machine").isEmpty();
+    } finally {
+      stop(ne);
+    }
+  }
+
+  /** node_exporter with upstream 1.5 defaults (Debian's build changes the mount and lo exclusions) plus flags. */
+  private Process startNodeExporter(int port, List<String> flags) throws IOException {
+    Path nodeExporter = RequiredBinary.find("prometheus-node-exporter", "prometheus-node-exporter");
+    List<String> command = new ArrayList<>(List.of(nodeExporter.toString(),
+        "--web.listen-address=127.0.0.1:" + port,
+        "--collector.filesystem.mount-points-exclude=" + FilesystemConfig.DEFAULT_MOUNT_POINTS_EXCLUDE,
+        "--collector.filesystem.fs-types-exclude=" + FilesystemConfig.DEFAULT_FS_TYPES_EXCLUDE,
+        "--collector.netdev.device-exclude="));
+    command.addAll(flags);
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve("node_exporter.log").toFile()).start();
+  }
+
+  private Path writeConfig(String hostYaml) throws IOException {
+    Path config = dir.resolve("nodewatch.yaml");
+    Files.writeString(config, "data_dir: " + dir.resolve("data") + "\nserver:\n  listen: 127.0.0.1:0\n"
+        + "debug:\n  listen: \"\"\n" + hostYaml);
+    return config;
+  }
+
+  private static void stop(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
     }
   }
 

@@ -52,7 +52,7 @@ class ConfigLoaderTest {
         Arguments.of("host:\n  collectors: [cpu, gpu]\n", "host.collectors[1]",
             "unknown collector \"gpu\" (known: arp, conntrack, cpu, diskstats, entropy, filefd, filesystem, hwmon, "
                 + "loadavg, meminfo, netclass, netdev, netstat, os, pressure, schedstat, sockstat, softnet, stat, "
-                + "thermal_zone, time, timex, udp_queues, uname, vmstat)"),
+                + "textfile, thermal_zone, time, timex, udp_queues, uname, vmstat)"),
         Arguments.of("host:\n  collectors: [cpu, cpu]\n", "host.collectors[1]", "\"cpu\" is listed twice"),
         Arguments.of("host:\n  filesystem:\n    fs_types_exclude: \"^(ext4\"\n", "host.filesystem.fs_types_exclude",
             "not a regular expression (Unclosed group), was \"^(ext4\""),

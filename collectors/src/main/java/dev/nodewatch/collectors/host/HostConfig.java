@@ -13,13 +13,13 @@ import java.util.TreeSet;
  * equivalent of node_exporter's {@code --path.procfs}, {@code --path.sysfs} and {@code --path.rootfs}.
  */
 public record HostConfig(String procfs, String sysfs, String rootfs, List<String> collectors,
-    Duration collectorTimeout, FilesystemConfig filesystem) {
+    Duration collectorTimeout, FilesystemConfig filesystem, String textfileDirectory) {
 
   /** node_exporter's default Linux collectors that nodewatch implements, by node_exporter's names. */
   public static final Set<String> KNOWN_COLLECTORS = Set.of(
       "arp", "conntrack", "cpu", "diskstats", "entropy", "filefd", "filesystem", "hwmon", "loadavg", "meminfo",
       "netclass", "netdev", "netstat", "os", "pressure", "schedstat", "sockstat", "softnet", "stat", "thermal_zone",
-      "time", "timex", "udp_queues", "uname", "vmstat");
+      "textfile", "time", "timex", "udp_queues", "uname", "vmstat");
 
   /** The collectors on when the config does not list them: all of the above, as node_exporter runs by default. */
   public static final List<String> DEFAULT_COLLECTORS = List.copyOf(new TreeSet<>(KNOWN_COLLECTORS));
@@ -31,10 +31,11 @@ public record HostConfig(String procfs, String sysfs, String rootfs, List<String
     collectors = collectors == null ? DEFAULT_COLLECTORS : List.copyOf(collectors);
     collectorTimeout = collectorTimeout == null ? Duration.ofSeconds(5) : collectorTimeout;
     filesystem = filesystem == null ? FilesystemConfig.defaults() : filesystem;
+    textfileDirectory = textfileDirectory == null ? "" : textfileDirectory;
   }
 
   public static HostConfig defaults() {
-    return new HostConfig(null, null, null, null, null, null);
+    return new HostConfig(null, null, null, null, null, null, null);
   }
 
   public void validate(String path, ConfigProblems problems) {
@@ -45,6 +46,9 @@ public record HostConfig(String procfs, String sysfs, String rootfs, List<String
       problems.add(ConfigProblems.path(path, "collector_timeout"), "must be at least 10ms");
     }
     filesystem.validate(ConfigProblems.path(path, "filesystem"), problems);
+    if (!textfileDirectory.isEmpty()) {
+      problems.requireAbsolute(ConfigProblems.path(path, "textfile_directory"), textfileDirectory);
+    }
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < collectors.size(); i++) {
       String name = collectors.get(i);

@@ -57,6 +57,7 @@ public final class HostMetrics implements Component {
       case "timex" -> new TimexCollector(TimexCollector.system());
       case "thermal_zone" -> new ThermalZoneCollector(paths, skipped);
       case "hwmon" -> new HwmonCollector(paths, skipped);
+      case "textfile" -> new TextfileCollector(config.textfileDirectory());
       // A mount counts as stuck a little before the collector's own timeout, so the collector can still say
       // which mount hung instead of being cut off by the runner.
       case "filesystem" -> new FilesystemCollector(paths, skipped, config.filesystem(), statFs,

@@ -17,7 +17,7 @@ class HostMetricsTest {
   @Test
   void aHangingMountFailsOnlyTheFilesystemCollectorAndTheScrapeStillAnswersInTime() throws Exception {
     HostConfig config = new HostConfig(null, null, null, List.of("meminfo", "loadavg", "filesystem"),
-        Duration.ofMillis(300), null);
+        Duration.ofMillis(300), null, null);
     CountDownLatch release = new CountDownLatch(1);
     HostMetrics host = new HostMetrics(config, HostFixtures.paths("fs-and-basic"), new SkippedLines(), p -> {
       if (p.endsWith("nfs")) {
@@ -48,7 +48,7 @@ class HostMetricsTest {
 
   @Test
   void anUnknownCollectorNameIsRejected() {
-    HostConfig config = new HostConfig(null, null, null, List.of("gpu"), null, null);
+    HostConfig config = new HostConfig(null, null, null, List.of("gpu"), null, null, null);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HostMetrics(config, new SkippedLines()))
         .hasMessage("no host collector named gpu");
   }

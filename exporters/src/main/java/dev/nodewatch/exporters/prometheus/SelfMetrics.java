@@ -11,6 +11,7 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.hotspot.StandardExports;
+import java.nio.file.Path;
 
 /**
  * The agent's own telemetry, in the same registry as the node's metrics so one scrape returns both.
@@ -32,6 +33,7 @@ public final class SelfMetrics implements AutoCloseable {
   public SelfMetrics(CollectorRegistry registry) {
     this.meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, registry, Clock.SYSTEM);
     new StandardExports().register(registry);
+    new AddressSpaceLimit(Path.of("/proc/self/limits")).register(registry);
     new ClassLoaderMetrics().bindTo(meterRegistry);
     new JvmMemoryMetrics().bindTo(meterRegistry);
     new JvmThreadMetrics().bindTo(meterRegistry);
