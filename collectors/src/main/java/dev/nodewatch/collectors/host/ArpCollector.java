@@ -37,18 +37,19 @@ public final class ArpCollector implements MetricCollector {
   public List<MetricFamily> collect() throws IOException {
     List<String> lines = HostNetFiles.lines(paths, "arp");
     Map<String, Integer> perDevice = new TreeMap<>();
+    int[] starts = new int[6];
+    int[] ends = new int[6];
     for (int i = 1; i < lines.size(); i++) {
       String line = lines.get(i).trim();
       if (line.isEmpty()) {
         continue;
       }
-      int lastSpace = line.lastIndexOf(' ');
-      // IP, HW type, flags, HW address, mask, device: a line with fewer columns is not an entry.
-      if (lastSpace < 0 || line.split("\\s+").length != 6) {
+      // IP, HW type, flags, HW address, mask, device: a line with other columns is not an entry.
+      if (KernelText.tokenize(line, 0, line.length(), starts, ends) != 6) {
         skipped.add(name());
         continue;
       }
-      perDevice.merge(line.substring(lastSpace + 1), 1, Integer::sum);
+      perDevice.merge(line.substring(starts[5], ends[5]), 1, Integer::sum);
     }
     MetricFamily.Builder entries = MetricFamily.gauge("node_arp_entries", "Entries in the ARP table, per interface.",
         "device");

@@ -39,11 +39,14 @@ public final class LoadavgCollector implements MetricCollector {
     if (lines.isEmpty()) {
       return out;
     }
-    String[] fields = lines.get(0).trim().split("\\s+");
+    String line = lines.get(0);
+    int[] starts = new int[3];
+    int[] ends = new int[3];
+    int count = KernelText.tokenize(line, 0, line.length(), starts, ends);
     String[] names = {"node_load1", "node_load5", "node_load15"};
     String[] helps = {"1m", "5m", "15m"};
     for (int i = 0; i < names.length; i++) {
-      double value = i < fields.length ? KernelFiles.parseDouble(fields[i]) : Double.NaN;
+      double value = i < count ? KernelFiles.parseDouble(line.substring(starts[i], ends[i])) : Double.NaN;
       if (Double.isNaN(value)) {
         skipped.add(name());
         continue;

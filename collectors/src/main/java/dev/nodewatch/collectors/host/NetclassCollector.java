@@ -166,10 +166,9 @@ public final class NetclassCollector implements MetricCollector {
   private static int read(Path file, ByteBuffer buffer) {
     buffer.clear();
     try (FileChannel channel = FileChannel.open(file)) {
-      int n;
-      do {
-        n = channel.read(buffer);
-      } while (n > 0 && buffer.hasRemaining());
+      // A sysfs attribute is at most one page, which the buffer holds, and sysfs hands it over in the first read;
+      // asking again for the end of file would cost a system call per attribute.
+      channel.read(buffer);
     } catch (IOException unavailable) {
       return -1;
     }

@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.host;
 
-import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Structure;
@@ -69,26 +68,21 @@ public final class TimexCollector implements MetricCollector {
     int read(Timex t);
   }
 
-  private interface LibC extends Library {
-    int adjtimex(Timex t);
+  /**
+   * libc by JNA's direct mapping, bound when first called (on the first scrape, not at start-up, where loading
+   * JNA's native part would delay readiness).
+   */
+  private static final class DirectLibC {
+    static {
+      Native.register("c");
+    }
+
+    static native int adjtimex(Timex t);
   }
 
-  /**
-   * The real {@code adjtimex(2)}. libc is bound on the first scrape rather than here: loading JNA's native part
-   * costs start-up time the readiness probe would wait for.
-   */
+  /** The real {@code adjtimex(2)}. */
   public static Adjtimex system() {
-    return new Adjtimex() {
-      private LibC libc;
-
-      @Override
-      public synchronized int read(Timex t) {
-        if (libc == null) {
-          libc = Native.load("c", LibC.class);
-        }
-        return libc.adjtimex(t);
-      }
-    };
+    return DirectLibC::adjtimex;
   }
 
   private final Adjtimex adjtimex;

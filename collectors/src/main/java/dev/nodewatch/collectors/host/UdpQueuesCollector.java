@@ -49,16 +49,19 @@ public final class UdpQueuesCollector implements MetricCollector {
     }
     long tx = 0;
     long rx = 0;
+    int[] starts = new int[5];
+    int[] ends = new int[5];
     for (int i = 1; i < lines.size(); i++) {
-      String[] fields = lines.get(i).trim().split("\\s+");
-      int colon = fields.length > 4 ? fields[4].indexOf(':') : -1;
-      if (colon < 0) {
+      String line = lines.get(i);
+      int count = KernelText.tokenize(line, 0, line.length(), starts, ends);
+      int colon = count > 4 ? line.indexOf(':', starts[4]) : -1;
+      if (colon < 0 || colon >= ends[4]) {
         skipped.add(name());
         continue;
       }
       try {
-        tx += Long.parseLong(fields[4], 0, colon, 16);
-        rx += Long.parseLong(fields[4], colon + 1, fields[4].length(), 16);
+        tx += Long.parseLong(line, starts[4], colon, 16);
+        rx += Long.parseLong(line, colon + 1, ends[4], 16);
       } catch (NumberFormatException e) {
         skipped.add(name());
       }

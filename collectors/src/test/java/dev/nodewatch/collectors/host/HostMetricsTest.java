@@ -47,6 +47,19 @@ class HostMetricsTest {
   }
 
   @Test
+  void keepsTheComponentContract() {
+    HostMetrics neverStarted = new HostMetrics(HostConfig.defaults(), HostFixtures.paths("basic"), new SkippedLines(),
+        p -> new FsStats(1, 1, 1, 1, 1));
+    assertThat(neverStarted.stop().succeeded()).isTrue();
+    HostMetrics host = new HostMetrics(HostConfig.defaults(), HostFixtures.paths("basic"), new SkippedLines(),
+        p -> new FsStats(1, 1, 1, 1, 1));
+    assertThat(host.start().succeeded()).isTrue();
+    assertThat(host.stop().succeeded()).isTrue();
+    assertThat(host.stop().succeeded()).isTrue();
+    assertThat(host.runner().names()).hasSize(HostConfig.KNOWN_COLLECTORS.size());
+  }
+
+  @Test
   void anUnknownCollectorNameIsRejected() {
     HostConfig config = new HostConfig(null, null, null, List.of("gpu"), null, null, null);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new HostMetrics(config, new SkippedLines()))
