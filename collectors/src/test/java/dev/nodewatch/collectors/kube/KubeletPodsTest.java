@@ -1,0 +1,253 @@
+package dev.nodewatch.collectors.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.nodewatch.collectors.config.Secret;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PfxOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** Against a real local HTTPS "kubelet" whose certificate is made with keytool for each test. */
+class KubeletPodsTest {
+
+  private static final String TOKEN = "eyJhbGciOiJSUzI1NiJ9.secret-test-token-5f2a";
+  private static final String WEB_UID = "4c1d0c2e-9b7a-4f3e-8e2a-0d5f1b2c3a4d";
+  private static final String NGINX_ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+  @TempDir
+  Path dir;
+
+  private final Vertx vertx = Vertx.vertx();
+  private final AtomicInteger podRequests = new AtomicInteger();
+  private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
+  private final Logger logger = (Logger) LoggerFactory.getLogger(KubeletPods.class);
+  private Path tokenFile;
+  private Path caFile;
+  private int port;
+
+  @BeforeEach
+  void startKubelet() throws Exception {
+    caFile = certificate("kubelet", "127.0.0.1", "ip:127.0.0.1");
+    tokenFile = Files.writeString(dir.resolve("token"), TOKEN + "\n");
+    port = startKubelet("kubelet");
+    logs.start();
+    logger.addAppender(logs);
+  }
+
+  /** Serves {@code testdata/kube/pods.json} with the certificate in {@code <alias>.p12}; returns the port. */
+  private int startKubelet(String alias) throws Exception {
+    byte[] pods = Files.readAllBytes(Path.of("testdata", "kube", "pods.json"));
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setHost("127.0.0.1")
+        .setKeyCertOptions(new PfxOptions().setPath(dir.resolve(alias + ".p12").toString()).setPassword("changeit")))
+        .requestHandler(request -> {
+          if (!request.path().equals("/pods")) {
+            request.response().setStatusCode(404).end();
+          } else if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
+            request.response().setStatusCode(401).end("Unauthorized");
+          } else {
+            podRequests.incrementAndGet();
+            request.response().putHeader("Content-Type", "application/json").end(Buffer.buffer(pods));
+          }
+        });
+    return await(server.listen(0)).actualPort();
+  }
+
+  @AfterEach
+  void theTokenIsNeverLoggedAndVertxStops() throws Exception {
+    logger.detachAppender(logs);
+    assertThat(logs.list).allSatisfy(event -> {
+      assertThat(event.getFormattedMessage()).doesNotContain(TOKEN);
+      assertThat(event.getThrowableProxy()).isNull();
+    });
+    await(vertx.close());
+  }
+
+  @Test
+  void labelsAndImagesAreResolvedByPodUid() throws Exception {
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    PodMetadata web = await(pods.lookup(WEB_UID)).orElseThrow();
+    assertThat(web.labels()).containsEntry("app.kubernetes.io/name", "web");
+    assertThat(web.container("nginx").orElseThrow().image()).isEqualTo("nginx:1.27.2");
+    assertThat(pods.failures()).isZero();
+  }
+
+  @Test
+  void containersDirectoryPathsAreResolvedByContainerId() throws Exception {
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    PodLogPath path = PodLogPath.parse("/var/log/containers/web-7d9f8b6c5d-x2x4z_shop_nginx-" + NGINX_ID + ".log")
+        .orElseThrow();
+    PodMetadata web = await(pods.lookup(path));
+    assertThat(web.uid()).isEqualTo(WEB_UID);
+    assertThat(web.labels()).isNotEmpty();
+  }
+
+  @Test
+  void anUnknownUidTriggersExactlyOneRefreshWithinTheInterval() throws Exception {
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    assertThat(await(pods.lookup(WEB_UID))).isPresent();
+    assertThat(podRequests).hasValue(1);
+    assertThat(await(pods.lookup(WEB_UID))).isPresent();
+    assertThat(podRequests).as("a hit is answered from the cache").hasValue(1);
+
+    List<Future<Optional<PodMetadata>>> unknown = List.of(pods.lookup("no-such-uid"),
+        pods.lookup("no-such-uid"), pods.lookup("other-unknown"));
+    for (Future<Optional<PodMetadata>> lookup : unknown) {
+      assertThat(await(lookup)).isEmpty();
+    }
+    assertThat(await(pods.lookup("no-such-uid"))).isEmpty();
+    assertThat(podRequests).as("misses within 30 s are not refreshed again").hasValue(1);
+    assertThat(pods.refreshes()).isEqualTo(1);
+  }
+
+  @Test
+  void aWrongCaFailsVerificationIsCountedAndFallsBackToThePath() throws Exception {
+    Path otherCa = certificate("impostor", "127.0.0.1", "ip:127.0.0.1");
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, otherCa);
+    PodLogPath path = PodLogPath.parse("/var/log/pods/shop_web-7d9f8b6c5d-x2x4z_" + WEB_UID + "/nginx/2.log")
+        .orElseThrow();
+    PodMetadata fallback = await(pods.lookup(path));
+    assertThat(fallback).isEqualTo(PodMetadata.fromPath(path));
+    assertThat(fallback.labels()).isEmpty();
+    assertThat(pods.failures()).isEqualTo(1);
+    assertThat(podRequests).hasValue(0);
+    assertThat(logs.list).hasSize(1);
+    assertThat(logs.list.get(0).getFormattedMessage()).contains("SSLHandshakeException");
+  }
+
+  @Test
+  void aTrustedCertificateForAnotherHostFailsHostNameVerification() throws Exception {
+    Path otherHostCa = certificate("other-host", "kubelet.other-node.invalid", "dns:kubelet.other-node.invalid");
+    int otherPort = startKubelet("other-host");
+    KubeletPods pods = kubeletPods("https://127.0.0.1:" + otherPort, tokenFile, otherHostCa);
+    assertThat(await(pods.lookup(WEB_UID))).isEmpty();
+    assertThat(pods.failures()).isEqualTo(1);
+    assertThat(podRequests).hasValue(0);
+  }
+
+  @Test
+  void anUnreachableKubeletIsCountedLoggedOncePerIntervalAndFallsBackToThePath() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    MutableClock clock = new MutableClock();
+    KubeletPods pods = new KubeletPods(vertx, config("https://127.0.0.1:" + closed, tokenFile, caFile),
+        Duration.ofSeconds(30), clock);
+    PodLogPath path = PodLogPath.parse("/var/log/pods/shop_web-0_" + WEB_UID + "/nginx/0.log").orElseThrow();
+
+    assertThat(await(pods.lookup(path))).isEqualTo(PodMetadata.fromPath(path));
+    assertThat(await(pods.lookup(path))).isEqualTo(PodMetadata.fromPath(path));
+    assertThat(pods.refreshes()).as("no retry within the interval").isEqualTo(1);
+    assertThat(pods.failures()).isEqualTo(1);
+    assertThat(logs.list).hasSize(1);
+    assertThat(logs.list.get(0).getFormattedMessage()).contains("127.0.0.1:" + closed);
+
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(await(pods.lookup(path))).isEqualTo(PodMetadata.fromPath(path));
+    assertThat(pods.failures()).isEqualTo(2);
+    assertThat(logs.list).hasSize(2);
+  }
+
+  @Test
+  void startSucceedsWithTheKubeletDownAndStopIsIdempotent() throws Exception {
+    KubeletPods pods = kubeletPods("https://127.0.0.1:1", tokenFile, caFile);
+    await(pods.start());
+    assertThat(pods.failures()).isEqualTo(1);
+    await(pods.stop());
+    await(pods.stop());
+    await(new KubeletPods(vertx, KubeletConfig.defaults()).stop());
+  }
+
+  @Test
+  void startFillsTheCacheSoTheFirstLookupNeedsNoRequest() throws Exception {
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    await(pods.start());
+    assertThat(podRequests).hasValue(1);
+    assertThat(await(pods.lookup(WEB_UID))).isPresent();
+    assertThat(podRequests).hasValue(1);
+    await(pods.stop());
+  }
+
+  @Test
+  void aWrongTokenIsRejectedCountedAndNeverLogged() throws Exception {
+    Path wrongToken = Files.writeString(dir.resolve("wrong-token"), "wrong-" + TOKEN);
+    KubeletPods pods = kubeletPods(endpoint(), wrongToken, caFile);
+    assertThat(await(pods.lookup(WEB_UID))).isEmpty();
+    assertThat(pods.failures()).isEqualTo(1);
+    assertThat(logs.list).hasSize(1);
+    ILoggingEvent event = logs.list.get(0);
+    assertThat(event.getFormattedMessage()).contains("HTTP 401").doesNotContain(TOKEN);
+    assertThat(event.getThrowableProxy()).isNull();
+  }
+
+  @Test
+  void aDisabledKubeletAnswersFromThePathWithoutRequests() throws Exception {
+    KubeletPods pods = new KubeletPods(vertx, KubeletConfig.defaults());
+    PodLogPath path = PodLogPath.parse("/var/log/pods/shop_web-0_" + WEB_UID + "/nginx/0.log").orElseThrow();
+    assertThat(await(pods.lookup(path))).isEqualTo(PodMetadata.fromPath(path));
+    assertThat(pods.refreshes()).isZero();
+    assertThat(pods.failures()).isZero();
+  }
+
+  private KubeletPods kubeletPods(String endpoint, Path token, Path ca) {
+    return new KubeletPods(vertx, config(endpoint, token, ca), Duration.ofSeconds(30), Clock.systemUTC());
+  }
+
+  private static KubeletConfig config(String endpoint, Path token, Path ca) {
+    return new KubeletConfig(endpoint, new Secret(token), ca.toString());
+  }
+
+  private String endpoint() {
+    return "https://127.0.0.1:" + port;
+  }
+
+  /** A self-signed certificate for the given name in {@code <alias>.p12}; returns its PEM, the client's CA file. */
+  private Path certificate(String alias, String commonName, String san) throws IOException, InterruptedException {
+    Path keystore = dir.resolve(alias + ".p12");
+    Path pem = dir.resolve(alias + ".pem");
+    keytool("-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "kubelet", "-dname", "CN=" + commonName,
+        "-ext", "SAN=" + san, "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(),
+        "-storepass", "changeit", "-keypass", "changeit");
+    keytool("-exportcert", "-rfc", "-alias", "kubelet", "-keystore", keystore.toString(), "-storepass", "changeit",
+        "-file", pem.toString());
+    return pem;
+  }
+
+  private static void keytool(String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new IOException("keytool " + args[0] + " failed: " + output);
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+}
