@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,10 +74,11 @@ public final class Lifecycle {
 
   /**
    * Stops every component in reverse order, each once, whether or not it started; a failure to stop is recorded and
-   * the next one is stopped anyway.
+   * the next one is stopped anyway. The result fails when any component failed to stop.
    */
   public Future<Void> stopAll() {
     stopping = true;
+    AtomicReference<Throwable> firstFailure = new AtomicReference<>();
     List<Component> reversed = new ArrayList<>(components);
     java.util.Collections.reverse(reversed);
     Future<Void> chain = Future.succeededFuture();
@@ -86,13 +88,15 @@ public final class Lifecycle {
         return c.stop()
             .onSuccess(v -> set(c, State.STOPPED, null))
             .onFailure(e -> {
+              firstFailure.compareAndSet(null, e);
               set(c, State.FAILED, describe(e));
               errors.add(c.name(), "stop failed: " + describe(e));
               log.error("stopping {} failed", c.name(), e);
             });
       });
     }
-    return chain.transform(ar -> Future.succeededFuture());
+    return chain.transform(ar -> firstFailure.get() == null
+        ? Future.succeededFuture() : Future.failedFuture(firstFailure.get()));
   }
 
   public List<Status> statuses() {

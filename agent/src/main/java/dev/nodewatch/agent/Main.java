@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -19,8 +20,9 @@ import sun.misc.Signal;
 /**
  * The command line: {@code nodewatch [--config FILE] [--check-config] [--version] [--help]}.
  *
- * <p>Exit status: 0 after a clean shutdown or a valid {@code --check-config}; 1 when the agent cannot start or
- * does not stop within {@code shutdown_timeout}; 2 for a bad command line or configuration, with nothing started.
+ * <p>Exit status: 0 after a clean shutdown or a valid {@code --check-config}; 1 when the agent cannot start, a
+ * component fails to stop, or stopping exceeds {@code shutdown_timeout}; 2 for a bad command line or configuration,
+ * with nothing started.
  */
 public final class Main {
 
@@ -100,24 +102,31 @@ public final class Main {
   private static int startAgent(AgentConfig config) {
     JsonLogging.setLevel(config.logLevel());
     Logger log = LoggerFactory.getLogger(Main.class);
-    Agent agent = new Agent(config, Version.current(), Clock.systemUTC());
     AtomicBoolean stopping = new AtomicBoolean();
+    AtomicReference<Agent> running = new AtomicReference<>();
     Runnable stop = () -> {
       if (stopping.compareAndSet(false, true)) {
-        System.exit(agent.shutdown() ? OK : FAILED);
+        Agent agent = running.get();
+        System.exit(agent == null || agent.shutdown() ? OK : FAILED);
       }
     };
     // A plain shutdown hook would make the JVM exit with 143 on SIGTERM; Kubernetes and systemd read a clean
-    // stop as status 0, so the agent handles the signal itself and exits with the outcome of its shutdown.
+    // stop as status 0, so the agent handles the signal itself, from before it is built, and exits with the
+    // outcome of its shutdown.
     Signal.handle(new Signal("TERM"), sig -> stop.run());
     Signal.handle(new Signal("INT"), sig -> stop.run());
+    Agent agent = new Agent(config, Version.current(), Clock.systemUTC());
+    running.set(agent);
     try {
       agent.start().toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       log.error("nodewatch could not start: {}", cause.getMessage(), cause);
-      agent.shutdown();
-      return FAILED;
+      if (stopping.compareAndSet(false, true)) {
+        agent.shutdown();
+        return FAILED;
+      }
+      return -1;
     }
     return -1;
   }

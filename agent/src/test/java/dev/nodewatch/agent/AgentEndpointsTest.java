@@ -104,6 +104,27 @@ class AgentEndpointsTest {
   }
 
   @Test
+  void hostFamiliesCanBeFilteredByNameToo() throws Exception {
+    String body = get("/metrics?name[]=node_load1&name[]=node_scrape_collector_success", Map.of()).body();
+    assertThat(body.lines().filter(l -> l.startsWith("# TYPE")))
+        .containsExactlyInAnyOrder("# TYPE node_load1 gauge", "# TYPE node_scrape_collector_success gauge");
+  }
+
+  @Test
+  void aMalformedQueryIsABadRequestNotAHang() throws Exception {
+    // java.net.http refuses to send a malformed escape, so this request goes out over a plain socket.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", agent.metricsPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(
+          "GET /metrics?x=%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          StandardCharsets.US_ASCII)).readLine();
+      assertThat(statusLine).isEqualTo("HTTP/1.1 400 Bad Request");
+    }
+  }
+
+  @Test
   void probesAnswer() throws Exception {
     assertThat(get("/healthz", Map.of()).statusCode()).isEqualTo(200);
     HttpResponse<String> ready = get("/readyz", Map.of());

@@ -19,7 +19,7 @@ public final class EventLoopHeartbeat {
   private final long stallAfterNanos;
   private volatile long lastTickNanos = System.nanoTime();
   private volatile long lagNanos;
-  private long timerId = -1;
+  private volatile long timerId = -1;
 
   public EventLoopHeartbeat(Vertx vertx, Duration stallAfter, MeterRegistry meters) {
     this.vertx = vertx;

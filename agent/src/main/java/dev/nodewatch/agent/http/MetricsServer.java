@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +94,13 @@ public final class MetricsServer implements Component {
 
   private void metrics(HttpServerRequest request) {
     String accept = request.getHeader(HttpHeaders.ACCEPT);
-    var names = request.params().getAll("name[]");
+    List<String> names;
+    try {
+      names = request.params().getAll("name[]");
+    } catch (IllegalArgumentException e) {
+      text(request, 400, "malformed query string: " + e.getMessage() + "\n");
+      return;
+    }
     vertx.executeBlocking(() -> exposition.render(accept, names), false).onComplete(ar -> {
       if (ar.succeeded()) {
         request.response()

@@ -134,6 +134,7 @@ public final class FilesystemCollector implements MetricCollector {
     try {
       task.get(mountTimeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
+      batch.abandoned = true;
       Mount hung = batch.inProgress;
       if (hung != null) {
         stuck.add(hung.mountPoint());
@@ -183,6 +184,8 @@ public final class FilesystemCollector implements MetricCollector {
     private final List<Mount> mounts;
     private final FsStats[] results;
     private volatile Mount inProgress;
+    /** Set when the collector gave up waiting: the batch stops at the next mount instead of stat'ing on. */
+    private volatile boolean abandoned;
 
     Batch(List<Mount> mounts) {
       this.mounts = mounts;
@@ -191,7 +194,7 @@ public final class FilesystemCollector implements MetricCollector {
 
     @Override
     public void run() {
-      for (int i = 0; i < mounts.size(); i++) {
+      for (int i = 0; i < mounts.size() && !abandoned; i++) {
         Mount m = mounts.get(i);
         if (stuck.contains(m.mountPoint())) {
           continue;

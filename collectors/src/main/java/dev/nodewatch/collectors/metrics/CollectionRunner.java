@@ -75,16 +75,20 @@ public final class CollectionRunner implements AutoCloseable {
     }
     if (!owner) {
       try {
-        return mine.get();
+        // The owner answers within the timeout; the margin covers its bookkeeping, the bound covers anything else.
+        return mine.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         throw new IllegalStateException("shared collection failed", e.getCause());
+      } catch (TimeoutException e) {
+        throw new IllegalStateException("shared collection did not finish in time", e);
       }
     }
     try {
       List<Outcome> outcomes = runAll();
       mine.complete(outcomes);
       return outcomes;
-    } catch (RuntimeException | InterruptedException e) {
+    } catch (Throwable e) {
+      // Errors too (no native thread for the pool): callers joining this collection must never wait forever.
       mine.completeExceptionally(e);
       throw e;
     } finally {

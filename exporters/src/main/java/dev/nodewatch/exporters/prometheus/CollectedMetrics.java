@@ -25,7 +25,7 @@ import java.util.Map;
  * The {@code node_} names are node_exporter's, so its existing alerts keep working; the {@code nodewatch_} names
  * cover every collector the agent runs.
  */
-public final class CollectedMetrics extends Collector {
+public final class CollectedMetrics extends Collector implements Collector.Describable {
 
   private final CollectionRunner runner;
   private final String legacyPrefix;
@@ -38,6 +38,15 @@ public final class CollectedMetrics extends Collector {
     this.runner = runner;
     this.legacyPrefix = legacyPrefix;
     this.skipped = skipped;
+  }
+
+  /**
+   * Nothing up front: the families depend on what the node has at scrape time. Without this the registry would
+   * run a whole collection at registration and let {@code name[]} filters see only the families present then.
+   */
+  @Override
+  public List<MetricFamilySamples> describe() {
+    return List.of();
   }
 
   @Override
