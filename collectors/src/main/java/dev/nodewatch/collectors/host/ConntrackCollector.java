@@ -140,26 +140,15 @@ public final class ConntrackCollector implements MetricCollector {
    * than {@code row} holds: that count, unparsed), or -1 when one is not hex.
    */
   private static int hexRow(String text, int from, int to, long[] row) {
-    int count = 0;
-    int i = from;
-    while (i < to) {
-      char c = text.charAt(i);
-      if (c == ' ' || c == '\t') {
-        i++;
-        continue;
+    int[] starts = new int[row.length];
+    int[] ends = new int[row.length];
+    int count = KernelText.tokenize(text, from, to, starts, ends);
+    for (int i = 0; i < Math.min(count, row.length); i++) {
+      long value = parse(text, starts[i], ends[i], 16);
+      if (value < 0) {
+        return -1;
       }
-      int start = i;
-      while (i < to && (c = text.charAt(i)) != ' ' && c != '\t') {
-        i++;
-      }
-      if (count < row.length) {
-        long value = parse(text, start, i, 16);
-        if (value < 0) {
-          return -1;
-        }
-        row[count] = value;
-      }
-      count++;
+      row[i] = value;
     }
     return count;
   }
@@ -179,5 +168,4 @@ public final class ConntrackCollector implements MetricCollector {
     }
     return value;
   }
-
 }
