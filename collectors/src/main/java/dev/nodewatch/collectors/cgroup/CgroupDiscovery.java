@@ -63,6 +63,13 @@ public final class CgroupDiscovery {
     }
   }
 
+  private static boolean mayBeCgroupDir(Path entry) {
+    String name = entry.getFileName().toString();
+    boolean candidate = name.endsWith(".slice") || name.endsWith(".scope") || name.startsWith("pod")
+        || name.contains("kubepods") || isQos(name) || name.length() == 64 || name.indexOf('.') < 0;
+    return candidate && Files.isDirectory(entry);
+  }
+
   private static boolean isQos(String name) {
     return name.equals("burstable") || name.equals("besteffort");
   }
@@ -77,10 +84,14 @@ public final class CgroupDiscovery {
     }
   }
 
-  /** The subdirectories of {@code dir}; none when it vanished or is not a directory. */
+  /**
+   * The subdirectories of {@code dir} that can lead to pods or containers; none when it vanished or is not a
+   * directory. A cgroup directory is mostly control files ({@code cpu.stat}, {@code memory.max}, …); only names that
+   * can be a kubepods, QoS, pod or container cgroup are stat'ed, which saves a dozen system calls per cgroup.
+   */
   private static List<Path> children(Path dir) throws IOException {
     List<Path> dirs = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isDirectory)) {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, CgroupDiscovery::mayBeCgroupDir)) {
       stream.forEach(dirs::add);
     } catch (NoSuchFileException | NotDirectoryException e) {
       return List.of(); // the cgroup was removed while we walked: nothing left to report under it

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +22,24 @@ public final class KernelFiles {
 
   /** All lines, or an empty list when the file does not exist. */
   public static List<String> lines(Path file) throws IOException {
+    byte[] bytes;
     try {
-      return Files.readAllLines(file, StandardCharsets.UTF_8);
+      bytes = readSmall(file);
     } catch (NoSuchFileException e) {
       return List.of();
     }
+    // Not Files.readAllLines: its 8 KiB reader buffer per call dominated the allocation of a collection that reads
+    // a dozen small files per cgroup.
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    List<String> lines = new ArrayList<>();
+    int start = 0;
+    for (int nl; (nl = text.indexOf('\n', start)) >= 0; start = nl + 1) {
+      lines.add(text.substring(start, nl));
+    }
+    if (start < text.length()) {
+      lines.add(text.substring(start));
+    }
+    return lines;
   }
 
   /**
@@ -56,7 +70,8 @@ public final class KernelFiles {
    */
   private static byte[] readSmall(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] buf = new byte[8192];
+      // 1 KiB holds any integer sysctl in its single read and most cgroup and sysfs values; longer files grow it.
+      byte[] buf = new byte[1024];
       int length = 0;
       for (int n; (n = in.read(buf, length, buf.length - length)) > 0; ) {
         length += n;
