@@ -80,10 +80,7 @@ public final class ConntrackCollector implements MetricCollector {
     if (max != null) {
       single(max, "node_nf_conntrack_entries_limit", "Size of the conntrack table: entries it holds at most.", out);
     }
-    String stat = KernelFiles.asciiOrNull(paths.proc("1/net/stat/nf_conntrack"));
-    if (stat == null) {
-      stat = KernelFiles.asciiOrNull(paths.proc("net/stat/nf_conntrack"));
-    }
+    String stat = HostNetFiles.ascii(paths, "stat/nf_conntrack");
     if (stat != null) {
       stats(stat, out);
     }

@@ -13,6 +13,12 @@ final class HostNetFiles {
 
   private HostNetFiles() {}
 
+  /** The whole file as text, or null when neither namespace's copy exists. */
+  static String ascii(HostPaths paths, String file) throws IOException {
+    String text = KernelFiles.asciiOrNull(paths.proc("1/net/" + file));
+    return text != null ? text : KernelFiles.asciiOrNull(paths.proc("net/" + file));
+  }
+
   static List<String> lines(HostPaths paths, String file) throws IOException {
     List<String> lines = KernelFiles.lines(paths.proc("1/net/" + file));
     return lines.isEmpty() ? KernelFiles.lines(paths.proc("net/" + file)) : lines;

@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.host;
 
-import dev.nodewatch.collectors.metrics.KernelFiles;
 import dev.nodewatch.collectors.metrics.MetricCollector;
 import dev.nodewatch.collectors.metrics.MetricFamily;
 import dev.nodewatch.collectors.metrics.SkippedLines;
@@ -80,10 +79,7 @@ public final class NetdevCollector implements MetricCollector {
   @Override
   public List<MetricFamily> collect() throws IOException {
     List<MetricFamily> out = new ArrayList<>(COLUMNS + 1);
-    String text = KernelFiles.asciiOrNull(paths.proc("1/net/dev"));
-    if (text == null) {
-      text = KernelFiles.asciiOrNull(paths.proc("net/dev"));
-    }
+    String text = HostNetFiles.ascii(paths, "dev");
     if (text == null) {
       return out;
     }

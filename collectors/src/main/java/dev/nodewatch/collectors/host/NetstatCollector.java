@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.host;
 
-import dev.nodewatch.collectors.metrics.KernelFiles;
 import dev.nodewatch.collectors.metrics.MetricCollector;
 import dev.nodewatch.collectors.metrics.MetricFamily;
 import dev.nodewatch.collectors.metrics.MetricType;
@@ -331,8 +330,7 @@ public final class NetstatCollector implements MetricCollector {
   }
 
   private String readNet(String file) throws IOException {
-    String text = KernelFiles.asciiOrNull(paths.proc("1/net/" + file));
-    return text != null ? text : KernelFiles.asciiOrNull(paths.proc("net/" + file));
+    return HostNetFiles.ascii(paths, file);
   }
 
 }
