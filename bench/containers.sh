@@ -1,18 +1,22 @@
 #!/bin/sh
-# Container-metrics collection cost at N containers on a synthetic cgroup v2 tree (issue: container metrics).
+# What a scrape of container metrics costs at N containers on a synthetic cgroup v2 tree (issue: container metrics):
+# one collection through the agent's runner plus rendering the Prometheus text format.
 # Usage: bench/containers.sh [containers=1000] [iterations=100]
-# Prints one Markdown row: p50 and p99 wall time per collection, CPU and allocation per collection, series count.
+# Prints Markdown rows (steady: limits cached; cold: every file read): p50 wall time per scrape and of the collection
+# alone, p99 per scrape, CPU and
+# heap allocation per scrape (all threads), series per container, body size.
 set -eu
 cd "$(dirname "$0")/.."
 n=${1:-1000}
 iterations=${2:-100}
-./mvnw -q -B -DskipTests -pl collectors -am install >/dev/null
-./mvnw -q -B -pl collectors dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
-./mvnw -q -B -pl collectors test-compile >/dev/null
+./mvnw -q -B -DskipTests install >/dev/null
+./mvnw -q -B -pl exporters dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null
+./mvnw -q -B -pl exporters test-compile >/dev/null
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
-echo "| tree | collection p50 | p99 | CPU per collection | allocated per collection | series |"
-echo "|---|---|---|---|---|---|"
-java -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
-  -cp "collectors/target/classes:collectors/target/test-classes:$(cat collectors/target/bench.classpath)" \
-  dev.nodewatch.collectors.cgroup.ContainerCollectionBench "$n" "$iterations" "$tree/cgroup"
+echo "| tree | scrape p50 | of which collection | p99 | CPU per scrape | allocated per scrape | series per container | body |"
+echo "|---|---|---|---|---|---|---|---|"
+# The agent's own JVM flags (bin/nodewatch): C1 only, serial GC, 64 MiB heap.
+java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+  -cp "exporters/target/classes:exporters/target/test-classes:$(cat exporters/target/bench.classpath)" \
+  dev.nodewatch.exporters.prometheus.ContainerScrapeBench "$n" "$iterations" "$tree/cgroup"

@@ -6,14 +6,20 @@ import dev.nodewatch.agent.config.ConfigMapper;
 import dev.nodewatch.agent.http.DebugServer;
 import dev.nodewatch.agent.http.EventLoopHeartbeat;
 import dev.nodewatch.agent.http.MetricsServer;
+import dev.nodewatch.collectors.cgroup.ContainerMetrics;
+import dev.nodewatch.collectors.cgroup.PodContainerIdentity;
 import dev.nodewatch.collectors.config.Durations;
 import dev.nodewatch.collectors.host.HostMetrics;
+import dev.nodewatch.collectors.kube.KubeletPods;
+import dev.nodewatch.collectors.kube.LogPathIndex;
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.collectors.runtime.RecentErrors;
 import dev.nodewatch.exporters.prometheus.CollectedMetrics;
 import dev.nodewatch.exporters.prometheus.PrometheusExposition;
 import dev.nodewatch.exporters.prometheus.SelfMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.prometheus.client.CollectorRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +30,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.EnumSet;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +50,8 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
 
   private static final Logger log = LoggerFactory.getLogger(Agent.class);
+  /** How long a collection waits for the kubelet to list a new pod before naming it from its log paths. */
+  private static final Duration KUBELET_WAIT = Duration.ofSeconds(2);
 
   private final AgentConfig config;
   private final String version;
@@ -70,15 +79,21 @@ public final class Agent {
 
     EventLoopHeartbeat heartbeat =
         new EventLoopHeartbeat(vertx, Duration.ofSeconds(10), selfMetrics.meterRegistry());
-    List<Component> components = new ArrayList<>();
+    SkippedLines skipped = new SkippedLines();
+    HostMetrics host = new HostMetrics(config.host(), skipped);
+    List<CollectedMetrics.Source> sources = new ArrayList<>(List.of(new CollectedMetrics.Source(host.runner(), "node")));
+    // The kubelet's pod list is shared by everything that names pods; it starts before them to fill its cache.
+    KubeletPods kubelet = new KubeletPods(vertx, config.kubelet());
+    kubeletMetrics(kubelet);
+    ContainerMetrics containers = config.containers().enabled() ? containerMetrics(kubelet, skipped, sources) : null;
+    this.metricsServer = new MetricsServer(vertx, config.server().address(),
+        new PrometheusExposition(registry, new CollectedMetrics(sources, skipped)), this::ready, heartbeat, errors);
     // The HTTP listener starts first and stops last: /healthz answers while the rest start, and /readyz can say
     // 503 for as long as shutdown takes.
-    this.metricsServer = new MetricsServer(vertx, config.server().address(), new PrometheusExposition(registry),
-        this::ready, heartbeat, errors);
-    components.add(metricsServer);
-    HostMetrics host = new HostMetrics(config.host(), new SkippedLines());
-    new CollectedMetrics(host.runner(), "node", host.skipped()).register(registry);
-    components.add(host);
+    List<Component> components = new ArrayList<>(List.of(metricsServer, host, kubelet));
+    if (containers != null) {
+      components.add(containers);
+    }
     ObjectMapper json = ConfigMapper.json();
     this.debugServer = config.debug().address()
         .map(address -> new DebugServer(vertx, address, this::status, config, json))
@@ -87,6 +102,32 @@ public final class Agent {
       components.add(debugServer);
     }
     this.lifecycle = new Lifecycle(components, errors, clock);
+  }
+
+  private ContainerMetrics containerMetrics(KubeletPods kubelet, SkippedLines skipped,
+      List<CollectedMetrics.Source> sources) {
+    LogPathIndex logPaths = new LogPathIndex(Path.of(config.kubelet().logRoot()), config.kubelet().refresh(),
+        System::nanoTime);
+    PodContainerIdentity identity = new PodContainerIdentity(kubelet, logPaths, KUBELET_WAIT);
+    for (PodContainerIdentity.Source source : PodContainerIdentity.Source.values()) {
+      Gauge.builder("nodewatch.container.cgroups.named", identity, i -> i.namedBy(source))
+          .description("Pod and container cgroups the last collection named from each source (none: unnamed).")
+          .tag("source", source.name().toLowerCase(java.util.Locale.ROOT))
+          .register(selfMetrics.meterRegistry());
+    }
+    ContainerMetrics containers = new ContainerMetrics(config.containers(), Path.of(config.host().procfs()),
+        Path.of(config.host().sysfs()), identity, skipped, config.host().collectorTimeout());
+    sources.add(new CollectedMetrics.Source(containers.runner(), null));
+    return containers;
+  }
+
+  private void kubeletMetrics(KubeletPods kubelet) {
+    FunctionCounter.builder("nodewatch.kubelet.requests", kubelet, KubeletPods::refreshes)
+        .description("Requests for the pod list made to the kubelet.")
+        .register(selfMetrics.meterRegistry());
+    FunctionCounter.builder("nodewatch.kubelet.request.failures", kubelet, KubeletPods::failures)
+        .description("Pod list requests to the kubelet that failed; names then come from log paths.")
+        .register(selfMetrics.meterRegistry());
   }
 
   private static VertxOptions vertxOptions() {

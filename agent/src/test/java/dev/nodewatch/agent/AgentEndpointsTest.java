@@ -91,9 +91,9 @@ class AgentEndpointsTest {
     assertThat(body)
         .contains("# TYPE node_cpu_seconds_total counter")
         .contains("# TYPE node_memory_MemTotal_bytes gauge")
-        .contains("node_scrape_collector_success{collector=\"meminfo\",} 1.0")
-        .contains("nodewatch_scrape_collector_success{collector=\"cpu\",} 1.0")
-        .containsPattern("node_scrape_collector_duration_seconds\\{collector=\"filesystem\",} [0-9.eE-]+");
+        .contains("node_scrape_collector_success{collector=\"meminfo\"} 1\n")
+        .contains("nodewatch_scrape_collector_success{collector=\"cpu\"} 1\n")
+        .containsPattern("node_scrape_collector_duration_seconds\\{collector=\"filesystem\"} [0-9.eE-]+");
   }
 
   @Test
@@ -143,7 +143,7 @@ class AgentEndpointsTest {
     assertThat(status.path("node_name").asText()).isEqualTo("test-node");
     assertThat(status.path("ready").asBoolean()).isTrue();
     assertThat(status.path("components").findValuesAsText("name"))
-        .containsExactly("metrics-server", "host-metrics", "debug-server");
+        .containsExactly("metrics-server", "host-metrics", "kubelet-pods", "container-metrics", "debug-server");
     assertThat(status.path("components").findValuesAsText("state")).containsOnly("running");
     assertThat(status.path("recent_errors").isArray()).isTrue();
   }

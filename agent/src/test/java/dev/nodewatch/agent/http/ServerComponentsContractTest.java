@@ -33,7 +33,7 @@ class ServerComponentsContractTest {
 
   private List<Function<Vertx, Component>> factories() {
     return List.of(
-        v -> new MetricsServer(v, anyPort, new PrometheusExposition(new CollectorRegistry()), () -> true,
+        v -> new MetricsServer(v, anyPort, new PrometheusExposition(new CollectorRegistry(), List::of), () -> true,
             new EventLoopHeartbeat(v, Duration.ofSeconds(10), new SimpleMeterRegistry()),
             new RecentErrors(5, Clock.systemUTC())),
         v -> new DebugServer(v, anyPort, () -> Map.of("ok", true), Map.of(), new ObjectMapper()));

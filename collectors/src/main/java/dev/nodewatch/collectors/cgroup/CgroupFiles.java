@@ -1,40 +1,54 @@
 package dev.nodewatch.collectors.cgroup;
 
-import dev.nodewatch.collectors.metrics.KernelFiles;
+import dev.nodewatch.collectors.metrics.ReadBuffer;
 import dev.nodewatch.collectors.metrics.SkippedLines;
+import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parsing shared by the v1 and v2 readers. Files that are missing (controller not enabled, or the container exited
  * and its cgroup was removed mid-read) yield no value; {@code max} yields 0, cAdvisor's "unlimited"; anything else
- * that is not a number is counted in {@link SkippedLines} under {@value #COLLECTOR}.
+ * that is not a number is counted in {@link SkippedLines} under {@value #COLLECTOR}. Lines are cut by hand rather
+ * than with {@code String.split("\\s+")}, which compiles a regex per call: a collection parses tens of thousands.
  */
 final class CgroupFiles {
 
   static final String COLLECTOR = "cgroup";
 
   private final SkippedLines skipped;
+  private final RateLimitedLog log =
+      new RateLimitedLog(LoggerFactory.getLogger(CgroupFiles.class), Duration.ofMinutes(1));
+  /** Collections read cgroups on several threads; each reuses its own buffer. */
+  private final ThreadLocal<ReadBuffer> buffers = ThreadLocal.withInitial(ReadBuffer::new);
 
   CgroupFiles(SkippedLines skipped) {
     this.skipped = skipped;
   }
 
-  /** A single-number file, {@code max} as 0, or null when missing or garbage. */
-  Long number(Path file) throws IOException {
-    Optional<String> text = KernelFiles.text(file);
-    if (text.isEmpty()) {
+  /**
+   * The file's text, or null when it does not exist or cannot be read. An unreadable file (permissions, a directory
+   * where a file should be, an I/O error) costs only its own values: it is counted as skipped and logged at most
+   * once a minute, and the rest of the cgroup and of the collection goes on.
+   */
+  String text(Path file) {
+    try {
+      return buffers.get().asciiOrNull(file);
+    } catch (IOException e) {
+      skipped.add(COLLECTOR);
+      log.error("unreadable", "cannot read " + file + ", its values are left out: " + e, null);
       return null;
     }
-    return parse(text.get());
+  }
+
+  /** A single-number file, {@code max} as 0, or null when missing or garbage. */
+  Long number(Path file) {
+    String text = text(file);
+    return text == null ? null : parse(text.strip());
   }
 
   /** Parses a number or {@code max}, counting garbage as skipped. */
@@ -55,47 +69,55 @@ final class CgroupFiles {
   }
 
   /** A flat-keyed file ({@code key value} per line): garbage lines are skipped and counted. Empty when missing. */
-  Map<String, Long> keyed(Path file) throws IOException {
-    List<String> lines = KernelFiles.lines(file);
+  Map<String, Long> keyed(Path file) {
+    String text = text(file);
     Map<String, Long> out = new HashMap<>();
-    for (String line : lines) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length == 1 && f[0].isEmpty()) {
-        continue;
-      }
-      Long value = f.length == 2 ? parse(f[1]) : null;
-      if (value == null) {
-        if (f.length != 2) {
-          skipped.add(COLLECTOR);
-        }
-        continue;
-      }
-      out.put(f[0], value);
+    if (text == null) {
+      return out;
     }
+    forEachLine(text, line -> {
+      String[] f = fields(line);
+      if (f.length == 0) {
+        return;
+      }
+      if (f.length != 2) {
+        skipped.add(COLLECTOR);
+        return;
+      }
+      Long value = parse(f[1]);
+      if (value != null) {
+        out.put(f[0], value);
+      }
+    });
     return out;
   }
 
   /**
-   * Processes in the cgroup and all its descendants (lines of every {@code cgroup.procs} below {@code dir}), as cAdvisor
-   * counts them, so a pod-level cgroup counts its containers' processes; null when the cgroup does not exist.
+   * The processes listed in the cgroup's own {@code cgroup.procs}: how many, and the first (any process of a pod
+   * shares its network namespace). Null when the cgroup does not exist. Child cgroups are not walked: a pod's total
+   * is the sum of the container cgroups discovery found under it, which saves listing every container directory.
    */
-  Long processes(Path dir) throws IOException {
-    String procs = KernelFiles.asciiOrNull(dir.resolve("cgroup.procs"));
+  CgroupStats.Pids members(Path dir, Long tasks) {
+    String procs = text(dir.resolve("cgroup.procs"));
     if (procs == null) {
-      return null;
+      return new CgroupStats.Pids(null, tasks, null);
     }
-    long count = procs.lines().filter(l -> !l.isBlank()).count();
-    List<Path> children = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, Files::isDirectory)) {
-      stream.forEach(children::add);
-    } catch (NoSuchFileException e) {
-      return count; // removed after its cgroup.procs was read: what was read stands
+    long count = 0;
+    Long first = null;
+    int start = 0;
+    for (int nl; start < procs.length(); start = nl + 1) {
+      nl = procs.indexOf('\n', start);
+      if (nl < 0) {
+        nl = procs.length();
+      }
+      if (nl > start) {
+        count++;
+        if (first == null) {
+          first = parse(procs.substring(start, nl).strip());
+        }
+      }
     }
-    for (Path child : children) {
-      Long inChild = processes(child);
-      count += inChild == null ? 0 : inChild;
-    }
-    return count;
+    return new CgroupStats.Pids(count, tasks, first);
   }
 
   void skip() {
@@ -104,5 +126,42 @@ final class CgroupFiles {
 
   static Long times(Long value, long factor) {
     return value == null ? null : value * factor;
+  }
+
+  /** Calls {@code line} for each line of {@code text}, without the newline. */
+  static void forEachLine(String text, java.util.function.Consumer<String> line) {
+    int start = 0;
+    while (start < text.length()) {
+      int nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        nl = text.length();
+      }
+      line.accept(text.substring(start, nl));
+      start = nl + 1;
+    }
+  }
+
+  /** The fields of a line separated by blanks (any control character counts); none for a blank line. */
+  static String[] fields(String line) {
+    String[] out = new String[8];
+    int n = 0;
+    int i = 0;
+    int length = line.length();
+    while (i < length) {
+      char c = line.charAt(i);
+      if (c <= ' ') {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < length && line.charAt(i) > ' ') {
+        i++;
+      }
+      if (n == out.length) {
+        out = java.util.Arrays.copyOf(out, n * 2);
+      }
+      out[n++] = line.substring(start, i);
+    }
+    return n == out.length ? out : java.util.Arrays.copyOf(out, n);
   }
 }

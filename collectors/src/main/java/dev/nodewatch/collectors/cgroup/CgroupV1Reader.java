@@ -1,13 +1,14 @@
 package dev.nodewatch.collectors.cgroup;
 
-import dev.nodewatch.collectors.metrics.KernelFiles;
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads a cgroup's stats from the v1 hierarchies, each controller at the same relative path under its own mount
@@ -21,7 +22,7 @@ import java.util.TreeMap;
  * blkio.throttle.io_service_bytes  8:0 Read 4096
  * </pre>
  */
-public final class CgroupV1Reader {
+public final class CgroupV1Reader implements CgroupReader {
 
   /** Nanoseconds per USER_HZ tick: the kernel reports {@code cpuacct.stat} in 1/100 s everywhere. */
   private static final long NANOS_PER_TICK = 10_000_000L;
@@ -30,22 +31,58 @@ public final class CgroupV1Reader {
    * less with 64 KiB pages); anything from 2^62 up is no real limit.
    */
   private static final long UNLIMITED = 1L << 62;
+  private static final Pattern DEVICE = Pattern.compile("\\d{1,9}:\\d{1,9}");
+  private static final List<String> CONTROLLERS = List.of("cpu", "cpuacct", "memory", "pids", "blkio");
 
   private final CgroupLayout layout;
   private final CgroupFiles files;
+  /**
+   * Each mounted controller's hierarchy, found on first use (looking it up per file cost a stat per read) and not
+   * at construction, so an unreadable cgroup root fails a collection, which is retried, rather than the agent's start.
+   */
+  private volatile Map<String, Path> hierarchies;
 
   public CgroupV1Reader(CgroupLayout layout, SkippedLines skipped) {
     this.layout = layout;
     this.files = new CgroupFiles(skipped);
   }
 
-  public CgroupStats read(Path relative) throws IOException {
+  private Map<String, Path> hierarchies() throws IOException {
+    Map<String, Path> found = hierarchies;
+    if (found == null) {
+      found = new HashMap<>();
+      for (String controller : CONTROLLERS) {
+        Path hierarchy = layout.controller(controller);
+        if (hierarchy != null) {
+          found.put(controller, hierarchy);
+        }
+      }
+      hierarchies = found = Map.copyOf(found);
+    }
+    return found;
+  }
+
+  @Override
+  public CgroupStats stats(Path relative) throws IOException {
+    hierarchies();
     return new CgroupStats(cpu(relative), memory(relative), pids(relative), io(relative));
   }
 
+  @Override
+  public CgroupSpec spec(Path relative) throws IOException {
+    hierarchies();
+    Path cpu = dir("cpu", relative);
+    Path memory = dir("memory", relative);
+    Double created = memory == null ? null : CgroupV2Reader.createdSeconds(memory);
+    return new CgroupSpec(limit(number(cpu, "cpu.cfs_quota_us")), number(cpu, "cpu.cfs_period_us"),
+        number(cpu, "cpu.shares"), limit(number(memory, "memory.limit_in_bytes")),
+        limit(number(memory, "memory.soft_limit_in_bytes")), limit(number(memory, "memory.memsw.limit_in_bytes")),
+        number(dir("pids", relative), "pids.max"), created);
+  }
+
   /** The cgroup's directory in {@code controller}'s hierarchy, or null when the controller is not mounted. */
-  private Path dir(String controller, Path relative) throws IOException {
-    Path hierarchy = layout.controller(controller);
+  private Path dir(String controller, Path relative) {
+    Path hierarchy = hierarchies.get(controller); // set by hierarchies() on entry
     return hierarchy == null ? null : hierarchy.resolve(relative);
   }
 
@@ -68,8 +105,7 @@ public final class CgroupV1Reader {
     Map<String, Long> stat = keyed(cpu, "cpu.stat");
     return new CgroupStats.Cpu(number(cpuacct, "cpuacct.usage"), CgroupFiles.times(ticks.get("user"), NANOS_PER_TICK),
         CgroupFiles.times(ticks.get("system"), NANOS_PER_TICK), stat.get("nr_periods"), stat.get("nr_throttled"),
-        stat.get("throttled_time"), limit(number(cpu, "cpu.cfs_quota_us")), number(cpu, "cpu.cfs_period_us"),
-        number(cpu, "cpu.shares"));
+        stat.get("throttled_time"));
   }
 
   private CgroupStats.Memory memory(Path relative) throws IOException {
@@ -85,21 +121,14 @@ public final class CgroupV1Reader {
     return new CgroupStats.Memory(usage, number(memory, "memory.max_usage_in_bytes"),
         number(memory, "memory.failcnt"), stat.get("total_rss"), stat.get("total_cache"),
         stat.get("total_mapped_file"), stat.get("total_inactive_file"), swap,
-        limit(number(memory, "memory.limit_in_bytes")), limit(number(memory, "memory.soft_limit_in_bytes")),
-        limit(number(memory, "memory.memsw.limit_in_bytes")), oomKills(memory));
-  }
-
-  /** {@code memory.oom_control} mixes flags and counters; {@code oom_kill} exists from Linux 4.13. */
-  private Long oomKills(Path memory) throws IOException {
-    return keyed(memory, "memory.oom_control").get("oom_kill");
+        keyed(memory, "memory.oom_control").get("oom_kill")); // oom_kill exists from Linux 4.13
   }
 
   private CgroupStats.Pids pids(Path relative) throws IOException {
-    Path pids = dir("pids", relative);
+    Long tasks = number(dir("pids", relative), "pids.current");
     // membership is the same in every hierarchy kubelet placed the container in; memory is the one discovery used
     Path members = dir("memory", relative);
-    return new CgroupStats.Pids(members == null ? null : files.processes(members), number(pids, "pids.current"),
-        number(pids, "pids.max"));
+    return members == null ? new CgroupStats.Pids(null, tasks, null) : files.members(members, tasks);
   }
 
   private List<CgroupStats.DeviceIo> io(Path relative) throws IOException {
@@ -112,37 +141,37 @@ public final class CgroupV1Reader {
     readBlkio(blkio.resolve("blkio.throttle.io_serviced"), devices, 2);
     List<CgroupStats.DeviceIo> out = new ArrayList<>(devices.size());
     devices.forEach((dev, v) -> {
-      String[] mm = dev.split(":");
-      out.add(new CgroupStats.DeviceIo(Integer.parseInt(mm[0]), Integer.parseInt(mm[1]), v[0], v[1], v[2], v[3]));
+      int colon = dev.indexOf(':');
+      out.add(new CgroupStats.DeviceIo(Integer.parseInt(dev.substring(0, colon)),
+          Integer.parseInt(dev.substring(colon + 1)), v[0], v[1], v[2], v[3]));
     });
     return out;
   }
 
   /** Lines {@code 8:0 Read 4096}; the per-device Sync/Async/Total and the final {@code Total} line are not needed. */
   private void readBlkio(Path file, Map<String, long[]> devices, int offset) throws IOException {
-    for (String line : KernelFiles.lines(file)) {
-      String[] f = line.strip().split("\\s+");
-      if (f.length == 2 && f[0].equals("Total")) {
-        continue;
+    String text = files.text(file);
+    if (text == null) {
+      return;
+    }
+    CgroupFiles.forEachLine(text, line -> {
+      String[] f = CgroupFiles.fields(line);
+      if (f.length == 0 || f.length == 2 && f[0].equals("Total")) {
+        return;
       }
-      if (f.length != 3 || !f[0].matches("\\d+:\\d+")) {
-        if (!line.isBlank()) {
-          files.skip();
-        }
-        continue;
+      if (f.length != 3 || !DEVICE.matcher(f[0]).matches()) {
+        files.skip();
+        return;
       }
       int slot = switch (f[1]) {
         case "Read" -> offset;
         case "Write" -> offset + 1;
         default -> -1;
       };
-      if (slot < 0) {
-        continue;
-      }
-      Long value = files.parse(f[2]);
+      Long value = slot < 0 ? null : files.parse(f[2]);
       if (value != null) {
         devices.computeIfAbsent(f[0], k -> new long[4])[slot] = value;
       }
-    }
+    });
   }
 }

@@ -1,13 +1,22 @@
 package dev.nodewatch.collectors.cgroup;
 
+import dev.nodewatch.collectors.host.NetDevTable;
 import dev.nodewatch.collectors.metrics.MetricCollector;
 import dev.nodewatch.collectors.metrics.MetricFamily;
-import dev.nodewatch.collectors.metrics.SkippedLines;
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * cAdvisor's cgroup-based container metrics for every pod and container cgroup kubelet created, named, typed and
@@ -19,10 +28,14 @@ import java.util.function.Function;
  *     image="registry/app:1.2",name="4f…",namespace="shop",pod="cart-7d9f"} 81.234
  * </pre>
  *
- * Pod metadata comes from outside ({@code labels}); device names for {@code container_fs_*} from {@code deviceNames}
- * (cAdvisor prints {@code /dev/sda}, not {@code 8:0}). A field the kernel did not give yields no sample, never a 0.
- * Spec limits use 0 for unlimited; {@code container_spec_cpu_quota} is only exposed when a quota is set, as in
- * cAdvisor.
+ * A field the kernel did not give yields no sample, never a 0; a cgroup removed between discovery and reading yields
+ * no series at all. Spec limits use 0 for unlimited; {@code container_spec_cpu_quota} and the CFS counters are only
+ * exposed when a quota is set, as in cAdvisor. Network counters are per pod, on the pod-level series
+ * ({@code container=""}).
+ *
+ * <p>Cost: a collection reads ~9 small files per cgroup, which on a node of 1,000 containers is most of its time, so
+ * pods are read in {@code parallelism} slices on {@code readers}, and the six spec files are read only every
+ * {@code specRefresh}.
  */
 public final class ContainerCgroupCollector implements MetricCollector {
 
@@ -30,31 +43,175 @@ public final class ContainerCgroupCollector implements MetricCollector {
   private static final double NANOS = 1e9;
 
   private final CgroupDiscovery discovery;
-  private final Reader reader;
-  private final Function<ContainerCgroup, ContainerLabels> labels;
+  private final CgroupReader reader;
+  private final ContainerIdentity identity;
   private final Function<CgroupStats.DeviceIo, String> deviceNames;
+  private final PodNetwork network;
+  private final long specRefreshNanos;
+  private final LongSupplier nanoTime;
+  private final Executor readers;
+  private final int parallelism;
+  private final Map<String, TimedSpec> specs = new ConcurrentHashMap<>();
 
-  /** Reads one cgroup's stats by its path relative to the hierarchy root. */
-  @FunctionalInterface
-  interface Reader {
-    CgroupStats read(Path relative) throws IOException;
-  }
+  /** A spec and when it was read. */
+  private record TimedSpec(CgroupSpec spec, long readAtNanos) {}
 
-  public ContainerCgroupCollector(CgroupLayout layout, Function<ContainerCgroup, ContainerLabels> labels,
-      Function<CgroupStats.DeviceIo, String> deviceNames, SkippedLines skipped) {
+  /** Everything read for one cgroup in one collection. */
+  private record Reading(ContainerCgroup cgroup, CgroupStats stats, CgroupSpec spec,
+      List<PodNetwork.Interface> network) {}
+
+  /**
+   * A pod cgroup with the container cgroups under it, read together: the pod's process count and network come from
+   * its containers.
+   */
+  private record Pod(ContainerCgroup pod, List<ContainerCgroup> containers) {}
+
+  /**
+   * @param network per-pod network counters, or null to expose none
+   * @param readers where slices of pods are read; {@code Runnable::run} reads on the calling thread
+   */
+  public ContainerCgroupCollector(CgroupLayout layout, CgroupReader reader, ContainerIdentity identity,
+      Function<CgroupStats.DeviceIo, String> deviceNames, PodNetwork network, Duration specRefresh,
+      LongSupplier nanoTime, Executor readers, int parallelism) {
     this.discovery = new CgroupDiscovery(layout);
-    if (layout.isUnified()) {
-      this.reader = new CgroupV2Reader(layout.root(), skipped)::read;
-    } else {
-      this.reader = new CgroupV1Reader(layout, skipped)::read;
-    }
-    this.labels = labels;
+    this.reader = reader;
+    this.identity = identity;
     this.deviceNames = deviceNames;
+    this.network = network;
+    this.specRefreshNanos = specRefresh.toNanos();
+    this.nanoTime = nanoTime;
+    this.readers = readers;
+    this.parallelism = Math.max(1, parallelism);
   }
 
   @Override
   public String name() {
     return "cgroup";
+  }
+
+  @Override
+  public List<MetricFamily> collect() throws IOException {
+    List<ContainerCgroup> found = discovery.discover();
+    identity.prepare(found);
+    List<Pod> pods = pods(found);
+    List<Reading> readings = read(pods);
+    forgetSpecsOfVanished(found);
+    Families f = new Families();
+    for (Reading r : readings) {
+      ContainerLabels l = identity.labels(r.cgroup());
+      if (l == null) {
+        l = ContainerLabels.UNKNOWN;
+      }
+      String[] base = {l.container(), r.cgroup().id(), l.image(), l.name(), l.namespace(), l.pod()};
+      add(f, r, base);
+    }
+    identity.finish();
+    return f.build();
+  }
+
+  /** Discovery lists each pod cgroup before the containers under it. */
+  private static List<Pod> pods(List<ContainerCgroup> found) {
+    List<Pod> pods = new ArrayList<>();
+    Pod current = null;
+    for (ContainerCgroup c : found) {
+      if (c.isPod()) {
+        current = new Pod(c, new ArrayList<>(2));
+        pods.add(current);
+      } else if (current != null && c.path().startsWith(current.pod().path())) {
+        current.containers().add(c);
+      }
+    }
+    return pods;
+  }
+
+  /** Reads every pod, in {@code parallelism} contiguous slices, keeping discovery's order. */
+  private List<Reading> read(List<Pod> pods) throws IOException {
+    int slices = Math.min(parallelism, Math.max(1, pods.size()));
+    List<CompletableFuture<List<Reading>>> parts = new ArrayList<>(slices);
+    for (int s = 0; s < slices; s++) {
+      List<Pod> slice = pods.subList(pods.size() * s / slices, pods.size() * (s + 1) / slices);
+      parts.add(CompletableFuture.supplyAsync(() -> readSlice(slice), readers));
+    }
+    List<Reading> out = new ArrayList<>();
+    for (CompletableFuture<List<Reading>> part : parts) {
+      try {
+        out.addAll(part.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        if (e.getCause() instanceof UncheckedIOException io) {
+          throw io.getCause();
+        }
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  private List<Reading> readSlice(List<Pod> slice) {
+    List<Reading> out = new ArrayList<>(slice.size() * 3);
+    try {
+      for (Pod pod : slice) {
+        readPod(pod, out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private void readPod(Pod pod, List<Reading> out) throws IOException {
+    CgroupStats podStats = reader.stats(pod.pod().path());
+    if (vanished(podStats)) {
+      return;
+    }
+    int podIndex = out.size();
+    out.add(null); // the pod's reading, completed once its containers are read
+    long processes = podStats.pids().processes() == null ? 0 : podStats.pids().processes();
+    Long anyPid = podStats.pids().anyPid();
+    for (ContainerCgroup container : pod.containers()) {
+      CgroupStats stats = reader.stats(container.path());
+      if (vanished(stats)) {
+        continue;
+      }
+      out.add(new Reading(container, stats, spec(container), List.of()));
+      if (stats.pids().processes() != null) {
+        processes += stats.pids().processes();
+      }
+      if (anyPid == null) {
+        anyPid = stats.pids().anyPid();
+      }
+    }
+    CgroupStats.Pids pids = new CgroupStats.Pids(processes, podStats.pids().current(), anyPid);
+    podStats = new CgroupStats(podStats.cpu(), podStats.memory(), pids, podStats.io());
+    List<PodNetwork.Interface> interfaces = network == null || anyPid == null ? List.of() : network.read(anyPid);
+    out.set(podIndex, new Reading(pod.pod(), podStats, spec(pod.pod()), interfaces));
+  }
+
+  /** A cgroup removed after discovery reads as all-absent; it gets no series rather than a row of nothing. */
+  private static boolean vanished(CgroupStats s) {
+    return s.cpu().usageNanos() == null && s.memory().usageBytes() == null && s.pids().processes() == null;
+  }
+
+  private CgroupSpec spec(ContainerCgroup cgroup) throws IOException {
+    String id = cgroup.id();
+    long now = nanoTime.getAsLong();
+    TimedSpec cached = specs.get(id);
+    if (cached != null && now - cached.readAtNanos() < specRefreshNanos) {
+      return cached.spec();
+    }
+    CgroupSpec spec = reader.spec(cgroup.path());
+    specs.put(id, new TimedSpec(spec, now));
+    return spec;
+  }
+
+  private void forgetSpecsOfVanished(List<ContainerCgroup> found) {
+    if (specs.size() <= found.size()) {
+      return;
+    }
+    Set<String> live = new HashSet<>(found.size() * 2);
+    for (ContainerCgroup c : found) {
+      live.add(c.id());
+    }
+    specs.keySet().retainAll(live);
   }
 
   /** All families of one collection, built as cgroups are read. */
@@ -80,22 +237,26 @@ public final class ContainerCgroupCollector implements MetricCollector {
     final MetricFamily.Builder swap = gauge("container_memory_swap", "Swap in use, in bytes.");
     final MetricFamily.Builder mapped = gauge("container_memory_mapped_file",
         "Memory-mapped file pages, in bytes.");
-    final MetricFamily.Builder failcnt = counter("container_memory_failcnt", "Times memory usage reached the limit (cgroup v1).");
+    final MetricFamily.Builder failcnt = counter("container_memory_failcnt",
+        "Times memory usage reached the limit (cgroup v1).");
     final MetricFamily.Builder maxUsage = gauge("container_memory_max_usage_bytes",
         "Highest memory usage seen, in bytes.");
     final MetricFamily.Builder oom = counter("container_oom_events_total",
         "Processes the OOM killer killed in this cgroup.");
     final MetricFamily.Builder specPeriod = gauge("container_spec_cpu_period", "CFS period, in microseconds.");
     final MetricFamily.Builder specQuota = gauge("container_spec_cpu_quota", "CFS quota per period, in microseconds.");
-    final MetricFamily.Builder specShares = gauge("container_spec_cpu_shares", "Relative CPU weight, as cgroup v1 shares.");
+    final MetricFamily.Builder specShares = gauge("container_spec_cpu_shares",
+        "Relative CPU weight, as cgroup v1 shares.");
     final MetricFamily.Builder specMemLimit = gauge("container_spec_memory_limit_bytes",
         "Memory limit in bytes; 0 when unlimited.");
     final MetricFamily.Builder specMemReservation = gauge("container_spec_memory_reservation_limit_bytes",
         "Memory soft limit (reservation) in bytes; 0 when unset.");
     final MetricFamily.Builder specSwapLimit = gauge("container_spec_memory_swap_limit_bytes",
         "Memory plus swap limit in bytes; 0 when unlimited.");
+    final MetricFamily.Builder startTime = gauge("container_start_time_seconds",
+        "When the cgroup was created, in seconds since the epoch.");
     final MetricFamily.Builder processes = gauge("container_processes",
-        "Processes in the cgroup and its children.");
+        "Processes in the cgroup and its containers.");
     final MetricFamily.Builder threads = gauge("container_threads", "Threads (tasks) in the cgroup.");
     final MetricFamily.Builder threadsMax = gauge("container_threads_max",
         "Limit on tasks in the cgroup; 0 when unlimited.");
@@ -107,9 +268,25 @@ public final class ContainerCgroupCollector implements MetricCollector {
         "Reads completed on a block device.", "device");
     final MetricFamily.Builder writes = counter("container_fs_writes_total",
         "Writes completed on a block device.", "device");
+    final MetricFamily.Builder rxBytes = counter("container_network_receive_bytes_total",
+        "Bytes the pod received on an interface.", "interface");
+    final MetricFamily.Builder rxPackets = counter("container_network_receive_packets_total",
+        "Packets the pod received on an interface.", "interface");
+    final MetricFamily.Builder rxDropped = counter("container_network_receive_packets_dropped_total",
+        "Incoming packets dropped on an interface of the pod.", "interface");
+    final MetricFamily.Builder rxErrors = counter("container_network_receive_errors_total",
+        "Receive errors on an interface of the pod.", "interface");
+    final MetricFamily.Builder txBytes = counter("container_network_transmit_bytes_total",
+        "Bytes the pod sent on an interface.", "interface");
+    final MetricFamily.Builder txPackets = counter("container_network_transmit_packets_total",
+        "Packets the pod sent on an interface.", "interface");
+    final MetricFamily.Builder txDropped = counter("container_network_transmit_packets_dropped_total",
+        "Outgoing packets dropped on an interface of the pod.", "interface");
+    final MetricFamily.Builder txErrors = counter("container_network_transmit_errors_total",
+        "Transmit errors on an interface of the pod.", "interface");
 
     private static String[] names(String... extra) {
-      String[] out = java.util.Arrays.copyOf(LABELS, LABELS.length + extra.length);
+      String[] out = Arrays.copyOf(LABELS, LABELS.length + extra.length);
       System.arraycopy(extra, 0, out, LABELS.length, extra.length);
       return out;
     }
@@ -126,43 +303,36 @@ public final class ContainerCgroupCollector implements MetricCollector {
       List<MetricFamily> out = new ArrayList<>();
       for (MetricFamily.Builder b : List.of(cpuUsage, cpuUser, cpuSystem, periods, throttledPeriods,
           throttledSeconds, memUsage, workingSet, rss, cache, swap, mapped, failcnt, maxUsage, oom, specPeriod,
-          specQuota, specShares, specMemLimit, specMemReservation, specSwapLimit, processes, threads, threadsMax, readBytes,
-          writeBytes, reads, writes)) {
+          specQuota, specShares, specMemLimit, specMemReservation, specSwapLimit, startTime, processes, threads,
+          threadsMax, readBytes, writeBytes, reads, writes, rxBytes, rxPackets, rxDropped, rxErrors, txBytes,
+          txPackets, txDropped, txErrors)) {
         b.addTo(out);
       }
       return out;
     }
   }
 
-  @Override
-  public List<MetricFamily> collect() throws IOException {
-    Families f = new Families();
-    for (ContainerCgroup cgroup : discovery.discover()) {
-      CgroupStats stats = reader.read(cgroup.path());
-      ContainerLabels l = labels.apply(cgroup);
-      if (l == null) {
-        l = ContainerLabels.UNKNOWN;
-      }
-      String[] base = {l.container(), cgroup.id(), l.image(), l.name(), l.namespace(), l.pod()};
-      add(f, stats, base);
-    }
-    return f.build();
-  }
-
-  private void add(Families f, CgroupStats s, String[] base) {
+  private void add(Families f, Reading r, String[] base) {
+    CgroupStats s = r.stats();
+    CgroupSpec spec = r.spec();
     CgroupStats.Cpu cpu = s.cpu();
     put(f.cpuUsage, seconds(cpu.usageNanos()), base, "total");
     put(f.cpuUser, seconds(cpu.userNanos()), base);
     put(f.cpuSystem, seconds(cpu.systemNanos()), base);
     // cAdvisor reports CFS statistics only for cgroups with a quota
-    if (cpu.quotaMicros() != null && cpu.quotaMicros() > 0) {
+    if (spec.cpuQuotaMicros() != null && spec.cpuQuotaMicros() > 0) {
       put(f.periods, cpu.periods(), base);
       put(f.throttledPeriods, cpu.throttledPeriods(), base);
       put(f.throttledSeconds, seconds(cpu.throttledNanos()), base);
-      put(f.specQuota, cpu.quotaMicros(), base);
+      put(f.specQuota, spec.cpuQuotaMicros(), base);
     }
-    put(f.specPeriod, cpu.periodMicros(), base);
-    put(f.specShares, cpu.shares(), base);
+    put(f.specPeriod, spec.cpuPeriodMicros(), base);
+    put(f.specShares, spec.cpuShares(), base);
+    put(f.specMemLimit, spec.memoryLimitBytes(), base);
+    put(f.specMemReservation, spec.memoryReservationBytes(), base);
+    put(f.specSwapLimit, spec.swapLimitBytes(), base);
+    put(f.threadsMax, spec.pidsMax(), base);
+    put(f.startTime, spec.createdSeconds(), base);
 
     CgroupStats.Memory m = s.memory();
     put(f.memUsage, m.usageBytes(), base);
@@ -174,13 +344,9 @@ public final class ContainerCgroupCollector implements MetricCollector {
     put(f.failcnt, m.failcnt(), base);
     put(f.maxUsage, m.maxUsageBytes(), base);
     put(f.oom, m.oomKills(), base);
-    put(f.specMemLimit, m.limitBytes(), base);
-    put(f.specMemReservation, m.reservationBytes(), base);
-    put(f.specSwapLimit, m.swapLimitBytes(), base);
 
     put(f.processes, s.pids().processes(), base);
     put(f.threads, s.pids().current(), base);
-    put(f.threadsMax, s.pids().max(), base);
 
     for (CgroupStats.DeviceIo io : s.io()) {
       String device = deviceNames.apply(io);
@@ -188,6 +354,16 @@ public final class ContainerCgroupCollector implements MetricCollector {
       put(f.writeBytes, (double) io.writeBytes(), base, device);
       put(f.reads, (double) io.reads(), base, device);
       put(f.writes, (double) io.writes(), base, device);
+    }
+    for (PodNetwork.Interface n : r.network()) {
+      put(f.rxBytes, NetDevTable.toDouble(n.rxBytes()), base, n.name());
+      put(f.rxPackets, NetDevTable.toDouble(n.rxPackets()), base, n.name());
+      put(f.rxDropped, NetDevTable.toDouble(n.rxDropped()), base, n.name());
+      put(f.rxErrors, NetDevTable.toDouble(n.rxErrors()), base, n.name());
+      put(f.txBytes, NetDevTable.toDouble(n.txBytes()), base, n.name());
+      put(f.txPackets, NetDevTable.toDouble(n.txPackets()), base, n.name());
+      put(f.txDropped, NetDevTable.toDouble(n.txDropped()), base, n.name());
+      put(f.txErrors, NetDevTable.toDouble(n.txErrors()), base, n.name());
     }
   }
 
@@ -203,7 +379,7 @@ public final class ContainerCgroupCollector implements MetricCollector {
     if (value == null) {
       return;
     }
-    String[] labelValues = java.util.Arrays.copyOf(base, base.length + extra.length);
+    String[] labelValues = Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, labelValues, base.length, extra.length);
     b.add(value, labelValues);
   }

@@ -36,7 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class NetdevCollector implements MetricCollector {
 
-  private static final int COLUMNS = 16;
+  private static final int COLUMNS = NetDevTable.COLUMNS;
   /** The 16 columns of /proc/net/dev after the interface name, in order. */
   private static final String[] NAMES = {
       "node_network_receive_bytes_total", "node_network_receive_packets_total", "node_network_receive_errs_total",
@@ -90,43 +90,9 @@ public final class NetdevCollector implements MetricCollector {
     MetricFamily.Builder nohandler = MetricFamily.counter("node_network_receive_nohandler_total",
         "Packets received that no protocol handler took (e.g. for a protocol not loaded).", "device");
     ByteBuffer buffer = ByteBuffer.allocate(64);
-    int[] starts = new int[COLUMNS];
-    int[] ends = new int[COLUMNS];
-    long[] values = new long[COLUMNS];
-    int pos = 0;
-    int length = text.length();
-    int lineNumber = 0;
-    while (pos < length) {
-      int eol = text.indexOf('\n', pos);
-      if (eol < 0) {
-        eol = length;
-      }
-      int lineStart = pos;
-      pos = eol + 1;
-      // Two header lines name the columns.
-      if (++lineNumber <= 2 || lineStart == eol) {
-        continue;
-      }
-      int colon = text.indexOf(':', lineStart);
-      if (colon < 0 || colon >= eol) {
-        skipped.add(name());
-        continue;
-      }
-      String device = text.substring(lineStart, colon).strip();
-      if (device.isEmpty() || KernelText.tokenize(text, colon + 1, eol, starts, ends) < COLUMNS) {
-        skipped.add(name());
-        continue;
-      }
+    int garbage = NetDevTable.parse(text, (device, values) -> {
       if (deviceExclude != null && deviceExclude.matcher(device).find()) {
-        continue;
-      }
-      try {
-        for (int i = 0; i < COLUMNS; i++) {
-          values[i] = Long.parseUnsignedLong(text, starts[i], ends[i], 10);
-        }
-      } catch (NumberFormatException e) {
-        skipped.add(name());
-        continue;
+        return;
       }
       for (int i = 0; i < COLUMNS; i++) {
         families[i].add(KernelText.unsignedToDouble(values[i]), device);
@@ -135,6 +101,9 @@ public final class NetdevCollector implements MetricCollector {
       if (noHandler >= 0) {
         nohandler.add(noHandler, device);
       }
+    });
+    for (int i = 0; i < garbage; i++) {
+      skipped.add(name());
     }
     for (MetricFamily.Builder family : families) {
       family.addTo(out);

@@ -4,14 +4,19 @@ import dev.nodewatch.collectors.config.ConfigProblems;
 import dev.nodewatch.collectors.config.Secret;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 
 /**
- * How to reach the node's own kubelet for pod labels and container images. An empty endpoint means metadata comes
- * from log paths only, which needs no credentials and no cluster.
+ * How to reach the node's own kubelet for pod labels and container images, how often it may be asked again
+ * ({@code refresh}: only when a pod or container it has not listed yet shows up), and where kubelet writes pod logs
+ * ({@code log_root}, whose {@code pods/} and {@code containers/} directories name pods when the kubelet cannot be
+ * asked). An empty endpoint means metadata comes from log paths only, which needs no credentials and no cluster.
  */
-public record KubeletConfig(String endpoint, Secret tokenFile, String caFile) {
+public record KubeletConfig(String endpoint, Secret tokenFile, String caFile, Duration refresh, String logRoot) {
 
   public KubeletConfig {
+    refresh = refresh == null ? Duration.ofSeconds(30) : refresh;
+    logRoot = logRoot == null ? "/var/log" : logRoot;
     endpoint = endpoint == null ? "" : endpoint;
     tokenFile = tokenFile == null ? new Secret(java.nio.file.Path.of(
         "/var/run/secrets/kubernetes.io/serviceaccount/token")) : tokenFile;
@@ -19,7 +24,7 @@ public record KubeletConfig(String endpoint, Secret tokenFile, String caFile) {
   }
 
   public static KubeletConfig defaults() {
-    return new KubeletConfig(null, null, null);
+    return new KubeletConfig(null, null, null, null, null);
   }
 
   public boolean enabled() {
@@ -27,6 +32,10 @@ public record KubeletConfig(String endpoint, Secret tokenFile, String caFile) {
   }
 
   public void validate(String path, ConfigProblems problems) {
+    problems.requireAbsolute(ConfigProblems.path(path, "log_root"), logRoot);
+    if (refresh.compareTo(Duration.ofSeconds(1)) < 0) {
+      problems.add(ConfigProblems.path(path, "refresh"), "must be at least 1s");
+    }
     if (!enabled()) {
       return;
     }

@@ -52,6 +52,7 @@ public final class KubeletPods implements Component {
   private final HttpClient client;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong refreshes = new AtomicLong();
+  private final AtomicLong successful = new AtomicLong();
 
   /** Guarded by {@code this}; replaced, never mutated, so readers need no lock once they hold a reference. */
   private Snapshot snapshot = new Snapshot(Map.of(), Map.of());
@@ -71,7 +72,7 @@ public final class KubeletPods implements Component {
   }
 
   public KubeletPods(Vertx vertx, KubeletConfig config) {
-    this(vertx, config, Duration.ofSeconds(30), Clock.systemUTC());
+    this(vertx, config, config.refresh(), Clock.systemUTC());
   }
 
   @Override
@@ -86,7 +87,7 @@ public final class KubeletPods implements Component {
       return Future.succeededFuture();
     }
     synchronized (this) {
-      return refreshIfDue();
+      return startRefreshIfDue();
     }
   }
 
@@ -111,6 +112,34 @@ public final class KubeletPods implements Component {
     return lookup(find).map(found -> found.orElseGet(() -> PodMetadata.fromPath(path)));
   }
 
+  /** Whether a kubelet endpoint is configured at all. */
+  public boolean enabled() {
+    return client != null;
+  }
+
+  /** What the cache holds for a pod UID, without any request. */
+  public Optional<PodMetadata> cachedByUid(String uid) {
+    return Optional.ofNullable(current().byUid().get(uid));
+  }
+
+  /** What the cache holds for a container id, without any request. */
+  public Optional<PodMetadata> cachedByContainerId(String containerId) {
+    return Optional.ofNullable(current().byContainerId().get(containerId));
+  }
+
+  /**
+   * Refreshes the cache unless the last refresh began less than an interval ago (then completes at once) or one is
+   * running (then joins it). Never fails; a failure is counted and logged.
+   */
+  public synchronized Future<Void> refreshIfDue() {
+    return client == null ? Future.succeededFuture() : startRefreshIfDue();
+  }
+
+  /** Refreshes that succeeded: lets a caller tell whether the kubelet answered since some moment. */
+  public long successfulRefreshes() {
+    return successful.get();
+  }
+
   /** Failed refreshes since start: unreachable kubelet, TLS failure, rejected token, unreadable answer. */
   public long failures() {
     return failures.get();
@@ -128,7 +157,7 @@ public final class KubeletPods implements Component {
       if (hit.isPresent() || client == null) {
         return Future.succeededFuture(hit);
       }
-      wait = refreshIfDue();
+      wait = startRefreshIfDue();
     }
     // A failed refresh is already counted and logged; the caller gets what the (old) cache has.
     return wait.transform(done -> Future.succeededFuture(find.apply(current())));
@@ -143,7 +172,7 @@ public final class KubeletPods implements Component {
    * future never fails: a failure is counted and logged here, and the cache keeps its previous pods. Callers hold
    * the lock.
    */
-  private Future<Void> refreshIfDue() {
+  private Future<Void> startRefreshIfDue() {
     if (inFlight != null) {
       return inFlight;
     }
@@ -158,6 +187,7 @@ public final class KubeletPods implements Component {
         inFlight = null;
         if (result.succeeded()) {
           snapshot = Snapshot.of(result.result());
+          successful.incrementAndGet();
         }
       }
       if (result.failed()) {

@@ -2,6 +2,7 @@ package dev.nodewatch.collectors.cgroup;
 
 import static dev.nodewatch.collectors.cgroup.CgroupTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import java.nio.file.Files;
@@ -62,14 +63,18 @@ class CgroupV1ReaderTest {
   void everyControllerIsReadAtTheSameRelativePathInCadvisorUnits() throws Exception {
     fullCgroup();
 
-    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).stats(Path.of(C));
+    CgroupSpec spec = new CgroupV1Reader(CgroupLayout.detect(root), skipped).spec(Path.of(C));
 
     assertThat(s.cpu()).isEqualTo(new CgroupStats.Cpu(2_500_000_000L, 2_000_000_000L, 500_000_000L, 10L, 2L,
-        3_000_000L, 0L, 100_000L, 512L));
+        3_000_000L));
     assertThat(s.memory()).isEqualTo(new CgroupStats.Memory(10485760L, 20971520L, 3L, 4194304L, 6291456L, 1048576L,
-        2097152L, 4096L, 0L, 134217728L, 0L, 2L));
+        2097152L, 4096L, 2L));
     assertThat(s.memory().workingSetBytes()).isEqualTo(10485760L - 2097152L);
-    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(1L, 5L, 1024L));
+    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(1L, 5L, 4242L));
+    assertThat(spec).usingRecursiveComparison().ignoringFields("createdSeconds")
+        .isEqualTo(new CgroupSpec(0L, 100_000L, 512L, 0L, 134217728L, 0L, 1024L, null));
+    assertThat(spec.createdSeconds()).isCloseTo(System.currentTimeMillis() / 1000.0, within(600.0));
     assertThat(s.io()).containsExactly(new CgroupStats.DeviceIo(8, 0, 4096, 8192, 1, 2));
     assertThat(skipped.count(CgroupFiles.COLLECTOR)).isZero();
   }
@@ -79,7 +84,7 @@ class CgroupV1ReaderTest {
     fullCgroup();
     Files.delete(root.resolve("memory/" + C + "/memory.memsw.usage_in_bytes"));
 
-    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).stats(Path.of(C));
 
     assertThat(s.memory().swapBytes()).isEqualTo(8192L);
   }
@@ -90,9 +95,9 @@ class CgroupV1ReaderTest {
     deleteTree(root.resolve("pids"));
     deleteTree(root.resolve("blkio"));
 
-    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).stats(Path.of(C));
 
-    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(1L, null, null));
+    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(1L, null, 4242L));
     assertThat(s.io()).isEmpty();
     assertThat(s.memory().usageBytes()).isEqualTo(10485760L);
   }
@@ -103,7 +108,7 @@ class CgroupV1ReaderTest {
     write(root, "cpu,cpuacct/" + C + "/cpu.stat", "nr_periods 10\n%%garbage%%\nnr_throttled x\n");
     write(root, "blkio/" + C + "/blkio.throttle.io_serviced", "8:0 Read 1\nnonsense\n");
 
-    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV1Reader(CgroupLayout.detect(root), skipped).stats(Path.of(C));
 
     assertThat(s.cpu().periods()).isEqualTo(10L);
     assertThat(s.cpu().throttledPeriods()).isNull();
@@ -121,7 +126,7 @@ class CgroupV1ReaderTest {
       deleteTree(root.resolve(controller).resolve(C));
     }
 
-    CgroupStats s = new CgroupV1Reader(layout, skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV1Reader(layout, skipped).stats(Path.of(C));
 
     assertThat(s.cpu().usageNanos()).isNull();
     assertThat(s.memory().usageBytes()).isNull();

@@ -2,6 +2,7 @@ package dev.nodewatch.collectors.cgroup;
 
 import static dev.nodewatch.collectors.cgroup.CgroupTrees.write;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import java.nio.file.Files;
@@ -56,14 +57,17 @@ class CgroupV2ReaderTest {
   void everyFileIsReadInCadvisorUnits() throws Exception {
     fullCgroup();
 
-    CgroupStats s = new CgroupV2Reader(root, skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV2Reader(root, skipped).stats(Path.of(C));
+    CgroupSpec spec = new CgroupV2Reader(root, skipped).spec(Path.of(C));
 
-    assertThat(s.cpu()).isEqualTo(new CgroupStats.Cpu(81_234_000L, 60_000_000L, 21_234_000L, 50L, 3L, 1_500_000L,
-        50_000L, 100_000L, 998L));
+    assertThat(s.cpu()).isEqualTo(new CgroupStats.Cpu(81_234_000L, 60_000_000L, 21_234_000L, 50L, 3L, 1_500_000L));
     assertThat(s.memory()).isEqualTo(new CgroupStats.Memory(10485760L, 20971520L, null, 4194304L, 6291456L,
-        1048576L, 2097152L, 4096L, 268435456L, 134217728L, 0L, 1L));
+        1048576L, 2097152L, 4096L, 1L));
     assertThat(s.memory().workingSetBytes()).isEqualTo(10485760L - 2097152L);
-    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(2L, 7L, 0L));
+    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(2L, 7L, 101L));
+    assertThat(spec).usingRecursiveComparison().ignoringFields("createdSeconds")
+        .isEqualTo(new CgroupSpec(50_000L, 100_000L, 998L, 268435456L, 134217728L, 0L, 0L, null));
+    assertThat(spec.createdSeconds()).isCloseTo(System.currentTimeMillis() / 1000.0, within(600.0));
     assertThat(s.io()).containsExactly(new CgroupStats.DeviceIo(8, 0, 4096, 8192, 1, 2),
         new CgroupStats.DeviceIo(253, 1, 1, 2, 3, 4));
     assertThat(skipped.count(CgroupFiles.COLLECTOR)).isZero();
@@ -74,11 +78,11 @@ class CgroupV2ReaderTest {
     write(root, C + "/cpu.max", "max 100000\n");
     write(root, C + "/memory.max", "max\n");
 
-    CgroupStats s = new CgroupV2Reader(root, skipped).read(Path.of(C));
+    CgroupSpec s = new CgroupV2Reader(root, skipped).spec(Path.of(C));
 
-    assertThat(s.cpu().quotaMicros()).isZero();
-    assertThat(s.cpu().periodMicros()).isEqualTo(100_000L);
-    assertThat(s.memory().limitBytes()).isZero();
+    assertThat(s.cpuQuotaMicros()).isZero();
+    assertThat(s.cpuPeriodMicros()).isEqualTo(100_000L);
+    assertThat(s.memoryLimitBytes()).isZero();
   }
 
   @Test
@@ -92,7 +96,7 @@ class CgroupV2ReaderTest {
   void garbageInCpuStatIsSkippedAndCountedWhileGoodLinesSurvive() throws Exception {
     write(root, C + "/cpu.stat", "usage_usec 100\nthis is garbage\nuser_usec lots\nsystem_usec 40\n");
 
-    CgroupStats s = new CgroupV2Reader(root, skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV2Reader(root, skipped).stats(Path.of(C));
 
     assertThat(s.cpu().usageNanos()).isEqualTo(100_000L);
     assertThat(s.cpu().systemNanos()).isEqualTo(40_000L);
@@ -107,9 +111,9 @@ class CgroupV2ReaderTest {
     Files.delete(root.resolve(C + "/pids.max"));
     Files.delete(root.resolve(C + "/io.stat"));
 
-    CgroupStats s = new CgroupV2Reader(root, skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV2Reader(root, skipped).stats(Path.of(C));
 
-    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(2L, null, null));
+    assertThat(s.pids()).isEqualTo(new CgroupStats.Pids(2L, null, 101L));
     assertThat(s.io()).isEmpty();
     assertThat(s.cpu().usageNanos()).isNotNull();
   }
@@ -123,7 +127,7 @@ class CgroupV2ReaderTest {
     }
     assertThat(Files.exists(dir)).isFalse();
 
-    CgroupStats s = new CgroupV2Reader(root, skipped).read(Path.of(C));
+    CgroupStats s = new CgroupV2Reader(root, skipped).stats(Path.of(C));
 
     assertThat(s.cpu().usageNanos()).isNull();
     assertThat(s.memory().usageBytes()).isNull();
@@ -134,8 +138,21 @@ class CgroupV2ReaderTest {
 
   @Test
   void workingSetNeverGoesBelowZero() {
-    CgroupStats.Memory m = new CgroupStats.Memory(100L, null, null, null, null, null, 500L, null, null, null, null,
-        null);
+    CgroupStats.Memory m = new CgroupStats.Memory(100L, null, null, null, null, null, 500L, null, null);
     assertThat(m.workingSetBytes()).isZero();
+  }
+
+  @Test
+  void anUnreadableFileCostsOnlyItsOwnValuesAndIsCounted() throws Exception {
+    fullCgroup();
+    Files.delete(root.resolve(C + "/memory.stat"));
+    Files.createDirectory(root.resolve(C + "/memory.stat")); // read() fails with EISDIR, as root cannot be denied
+
+    CgroupStats s = new CgroupV2Reader(root, skipped).stats(Path.of(C));
+
+    assertThat(s.memory().rssBytes()).isNull();
+    assertThat(s.memory().usageBytes()).isEqualTo(10485760L);
+    assertThat(s.cpu().usageNanos()).isEqualTo(81_234_000L);
+    assertThat(skipped.count(CgroupFiles.COLLECTOR)).isEqualTo(1);
   }
 }

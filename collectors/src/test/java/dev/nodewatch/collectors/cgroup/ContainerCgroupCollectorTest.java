@@ -9,9 +9,17 @@ import dev.nodewatch.collectors.metrics.MetricFamily;
 import dev.nodewatch.collectors.metrics.MetricType;
 import dev.nodewatch.collectors.metrics.Sample;
 import dev.nodewatch.collectors.metrics.SkippedLines;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +32,10 @@ class ContainerCgroupCollectorTest {
   @TempDir
   Path root;
 
-  private List<MetricFamily> collect() throws Exception {
+  private final SkippedLines skipped = new SkippedLines();
+  private final AtomicLong clock = new AtomicLong();
+
+  private void writeTree() {
     write(root, "cgroup.controllers", "cpu memory pids io\n");
     write(root, CONTAINER + "/cpu.stat", "usage_usec 1500000\nuser_usec 1000000\nsystem_usec 500000\n"
         + "nr_periods 10\nnr_throttled 1\nthrottled_usec 250000\n");
@@ -37,10 +48,18 @@ class ContainerCgroupCollectorTest {
     write(root, POD + "/cgroup.procs", "");
     write(root, CONTAINER + "/cgroup.procs", "41\n42\n");
     write(root, POD + "/cpu.max", "max 100000\n");
-    ContainerCgroupCollector collector = new ContainerCgroupCollector(CgroupLayout.detect(root),
+  }
+
+  private ContainerCgroupCollector collector(PodNetwork network, Executor readers, int parallelism) {
+    CgroupLayout layout = CgroupLayout.detect(root);
+    return new ContainerCgroupCollector(layout, new CgroupV2Reader(root, skipped),
         c -> c.isPod() ? null : new ContainerLabels(ID, "registry/app:1", "shop", "cart", "app"),
-        io -> "/dev/sda", new SkippedLines());
-    return collector.collect();
+        io -> "/dev/sda", network, Duration.ofSeconds(60), clock::get, readers, parallelism);
+  }
+
+  private List<MetricFamily> collect() throws Exception {
+    writeTree();
+    return collector(null, Runnable::run, 1).collect();
   }
 
   private static Map<String, MetricFamily> byName(List<MetricFamily> families) {
@@ -97,5 +116,104 @@ class ContainerCgroupCollectorTest {
     Map<String, MetricFamily> families = byName(collect());
     assertThat(families).doesNotContainKeys("container_memory_failcnt", "container_threads",
         "container_memory_swap");
+  }
+
+  @Test
+  void specFilesAreReadAgainOnlyAfterTheRefreshInterval() throws Exception {
+    writeTree();
+    ContainerCgroupCollector collector = collector(null, Runnable::run, 1);
+    assertThat(single(collector.collect(), "container_spec_cpu_quota", "app")).isEqualTo(50_000.0);
+
+    write(root, CONTAINER + "/cpu.max", "80000 100000\n");
+    write(root, CONTAINER + "/cpu.stat", "usage_usec 3000000\n");
+    clock.set(Duration.ofSeconds(59).toNanos());
+    List<MetricFamily> within = collector.collect();
+    assertThat(single(within, "container_spec_cpu_quota", "app")).isEqualTo(50_000.0);
+    assertThat(single(within, "container_cpu_usage_seconds_total", "app")).isEqualTo(3.0);
+
+    clock.set(Duration.ofSeconds(61).toNanos());
+    assertThat(single(collector.collect(), "container_spec_cpu_quota", "app")).isEqualTo(80_000.0);
+  }
+
+  @Test
+  void aContainerWhoseCgroupIsRemovedLosesItsSeriesOnTheNextCollection() throws Exception {
+    writeTree();
+    ContainerCgroupCollector collector = collector(null, Runnable::run, 1);
+    assertThat(byName(collector.collect()).get("container_spec_cpu_period").samples()).hasSize(2);
+
+    deleteTree(root.resolve(CONTAINER));
+    Map<String, MetricFamily> after = byName(collector.collect());
+
+    for (MetricFamily family : after.values()) {
+      assertThat(family.samples()).as(family.name())
+          .allSatisfy(sample -> assertThat(labels(family, sample).get("container")).isEmpty());
+    }
+    assertThat(after.get("container_processes").samples()).extracting(Sample::value).containsExactly(0.0);
+    assertThat(skipped.count(CgroupFiles.COLLECTOR)).isZero();
+  }
+
+  @Test
+  void readingInParallelSlicesGivesTheSameSeriesInTheSameOrder() throws Exception {
+    writeTree();
+    for (int i = 0; i < 7; i++) {
+      String pod = "kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" + i + "aaaaaaa_bbbb.slice";
+      write(root, pod + "/cpu.stat", "usage_usec " + i + "\n");
+      write(root, pod + "/cri-containerd-" + String.format("%064d", i) + ".scope/cpu.stat", "usage_usec 7\n");
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<MetricFamily> sequential = collector(null, Runnable::run, 1).collect();
+      List<MetricFamily> parallel = collector(null, pool, 3).collect();
+      assertThat(parallel).isEqualTo(sequential);
+      assertThat(byName(parallel).get("container_cpu_usage_seconds_total").samples()).hasSize(16);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void podNetworkComesFromAProcessOfItsContainersWithoutLoopback(@TempDir Path proc) throws Exception {
+    writeTree();
+    write(proc, "41/net/dev", """
+        Inter-|   Receive                                                |  Transmit
+         face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+            lo:     100       1    0    0    0     0          0         0      100       1    0    0    0     0       0          0
+          eth0:    5000      40    1    2    0     0          0         0     7000      50    3    4    0     0       0          0
+        """);
+    Map<String, MetricFamily> families = byName(collector(new PodNetwork(proc, skipped), Runnable::run, 1).collect());
+
+    MetricFamily rx = families.get("container_network_receive_bytes_total");
+    assertThat(rx.samples()).hasSize(1);
+    Map<String, String> l = labels(rx, rx.samples().get(0));
+    assertThat(l).containsEntry("interface", "eth0").containsEntry("container", "").containsEntry("id", "/" + POD);
+    assertThat(rx.samples().get(0).value()).isEqualTo(5000.0);
+    assertThat(families.get("container_network_receive_packets_dropped_total").samples().get(0).value()).isEqualTo(2);
+    assertThat(families.get("container_network_transmit_errors_total").samples().get(0).value()).isEqualTo(3);
+  }
+
+  @Test
+  void aPodOnTheHostNetworkGetsNoNetworkSeries(@TempDir Path proc) throws Exception {
+    writeTree();
+    write(proc, "41/net/dev", "h\nh\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n");
+    Files.createDirectories(proc.resolve("41/ns"));
+    Files.createDirectories(proc.resolve("1/ns"));
+    Files.createSymbolicLink(proc.resolve("41/ns/net"), Path.of("net:[4026531840]"));
+    Files.createSymbolicLink(proc.resolve("1/ns/net"), Path.of("net:[4026531840]"));
+
+    Map<String, MetricFamily> families = byName(collector(new PodNetwork(proc, skipped), Runnable::run, 1).collect());
+
+    assertThat(families).doesNotContainKey("container_network_receive_bytes_total");
+  }
+
+  private static double single(List<MetricFamily> families, String name, String container) {
+    MetricFamily family = byName(families).get(name);
+    return family.samples().stream().filter(s -> labels(family, s).get("container").equals(container))
+        .findFirst().orElseThrow().value();
+  }
+
+  private static void deleteTree(Path dir) throws Exception {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
   }
 }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.nodewatch.collectors.cgroup.ContainerCgroup;
+import dev.nodewatch.collectors.cgroup.ContainerLabels;
+import dev.nodewatch.collectors.cgroup.PodContainerIdentity;
 import dev.nodewatch.collectors.config.Secret;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -212,12 +215,72 @@ class KubeletPodsTest {
     assertThat(pods.failures()).isZero();
   }
 
+  /** Cgroup naming for container metrics: the kubelet first, the pod sandbox as "POD", one request per new id. */
+  @Test
+  void cgroupsAreNamedFromTheKubeletAndTheSandboxAsksOnlyOnce() throws Exception {
+    KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    PodContainerIdentity identity = new PodContainerIdentity(pods,
+        new LogPathIndex(dir.resolve("no-logs"), Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5));
+    ContainerCgroup pod = new ContainerCgroup(WEB_UID, null, null, Path.of("kubepods/pod" + WEB_UID));
+    ContainerCgroup nginx = new ContainerCgroup(WEB_UID, NGINX_ID, "containerd", Path.of("kubepods/pod" + WEB_UID,
+        NGINX_ID));
+    String sandboxId = "5".repeat(64);
+    ContainerCgroup sandbox = new ContainerCgroup(WEB_UID, sandboxId, "containerd", Path.of("kubepods/pod" + WEB_UID,
+        sandboxId));
+    List<ContainerCgroup> cgroups = List.of(pod, nginx, sandbox);
+
+    identity.prepare(cgroups);
+    assertThat(identity.labels(pod)).isEqualTo(new ContainerLabels("", "", "shop", "web-7d9f8b6c5d-x2x4z", ""));
+    assertThat(identity.labels(nginx)).isEqualTo(new ContainerLabels(NGINX_ID,
+        await(pods.lookup(WEB_UID)).orElseThrow().container("nginx").orElseThrow().image(), "shop",
+        "web-7d9f8b6c5d-x2x4z", "nginx"));
+    assertThat(identity.labels(sandbox)).isEqualTo(new ContainerLabels(sandboxId, "", "shop", "web-7d9f8b6c5d-x2x4z",
+        "POD"));
+    identity.finish();
+    assertThat(identity.namedBy(PodContainerIdentity.Source.KUBELET)).isEqualTo(3);
+    assertThat(podRequests).hasValue(1);
+
+    identity.prepare(cgroups);
+    identity.finish();
+    assertThat(podRequests).as("the sandbox stayed unknown after a refresh: not asked for again").hasValue(1);
+  }
+
+  @Test
+  void withTheKubeletDownCgroupsAreNamedFromTheLogDirectoriesAndCounted() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    KubeletPods pods = kubeletPods("https://127.0.0.1:" + closed, tokenFile, caFile);
+    Path logRoot = dir.resolve("log");
+    Files.createDirectories(logRoot.resolve("pods/shop_web-0_" + WEB_UID + "/nginx"));
+    Files.createDirectories(logRoot.resolve("containers"));
+    Files.createSymbolicLink(logRoot.resolve("containers/web-0_shop_nginx-" + NGINX_ID + ".log"),
+        logRoot.resolve("pods/shop_web-0_" + WEB_UID + "/nginx/0.log"));
+    PodContainerIdentity identity = new PodContainerIdentity(pods,
+        new LogPathIndex(logRoot, Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5));
+    ContainerCgroup pod = new ContainerCgroup(WEB_UID, null, null, Path.of("kubepods/pod" + WEB_UID));
+    ContainerCgroup nginx = new ContainerCgroup(WEB_UID, NGINX_ID, null, Path.of("kubepods/pod" + WEB_UID, NGINX_ID));
+    ContainerCgroup stranger = new ContainerCgroup("0000", "9".repeat(64), null, Path.of("kubepods/pod0000", "x"));
+
+    identity.prepare(List.of(pod, nginx, stranger));
+    assertThat(identity.labels(pod)).isEqualTo(new ContainerLabels("", "", "shop", "web-0", ""));
+    assertThat(identity.labels(nginx)).isEqualTo(new ContainerLabels(NGINX_ID, "", "shop", "web-0", "nginx"));
+    assertThat(identity.labels(stranger)).isEqualTo(new ContainerLabels("9".repeat(64), "", "", "", ""));
+    identity.finish();
+
+    assertThat(pods.failures()).isEqualTo(1);
+    assertThat(identity.namedBy(PodContainerIdentity.Source.LOG_PATH)).isEqualTo(2);
+    assertThat(identity.namedBy(PodContainerIdentity.Source.NONE)).isEqualTo(1);
+    assertThat(logs.list).hasSize(1);
+  }
+
   private KubeletPods kubeletPods(String endpoint, Path token, Path ca) {
     return new KubeletPods(vertx, config(endpoint, token, ca), Duration.ofSeconds(30), Clock.systemUTC());
   }
 
   private static KubeletConfig config(String endpoint, Path token, Path ca) {
-    return new KubeletConfig(endpoint, new Secret(token), ca.toString());
+    return new KubeletConfig(endpoint, new Secret(token), ca.toString(), null, null);
   }
 
   private String endpoint() {

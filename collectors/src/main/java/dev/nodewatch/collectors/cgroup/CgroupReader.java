@@ -1,0 +1,18 @@
+package dev.nodewatch.collectors.cgroup;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** Reads one cgroup, by its path relative to the hierarchy root, from whichever cgroup version the node runs. */
+public interface CgroupReader {
+
+  /** Usage counters: read on every collection. */
+  CgroupStats stats(Path relative) throws IOException;
+
+  /** Limits and creation time: read when a cgroup is first seen and every {@code spec_refresh} after. */
+  CgroupSpec spec(Path relative) throws IOException;
+
+  static CgroupReader forLayout(CgroupLayout layout, dev.nodewatch.collectors.metrics.SkippedLines skipped) {
+    return layout.isUnified() ? new CgroupV2Reader(layout.root(), skipped) : new CgroupV1Reader(layout, skipped);
+  }
+}

@@ -1,0 +1,20 @@
+package dev.nodewatch.collectors.cgroup;
+
+import java.util.List;
+
+/** Names pod and container cgroups with their Kubernetes identity for the series labels. */
+public interface ContainerIdentity {
+
+  /**
+   * Called once per collection with every cgroup found, before any {@link #labels} call, so a source can refresh
+   * once for all the cgroups it does not know yet instead of once per cgroup. May block briefly; it runs on a
+   * collection thread.
+   */
+  default void prepare(List<ContainerCgroup> cgroups) {}
+
+  /** The labels for one cgroup; {@link ContainerLabels#UNKNOWN} when nothing is known about it. */
+  ContainerLabels labels(ContainerCgroup cgroup);
+
+  /** Called once at the end of each collection, after the last {@link #labels} call. */
+  default void finish() {}
+}
