@@ -87,7 +87,8 @@ public final class Agent {
     kubeletMetrics(kubelet);
     ContainerMetrics containers = config.containers().enabled() ? containerMetrics(kubelet, skipped, sources) : null;
     this.metricsServer = new MetricsServer(vertx, config.server().address(),
-        new PrometheusExposition(registry, new CollectedMetrics(sources, skipped)), this::ready, heartbeat, errors);
+        new PrometheusExposition(registry, new CollectedMetrics(sources, skipped),
+            containers == null ? null : containers.readers()), this::ready, heartbeat, errors);
     // The HTTP listener starts first and stops last: /healthz answers while the rest start, and /readyz can say
     // 503 for as long as shutdown takes.
     List<Component> components = new ArrayList<>(List.of(metricsServer, host, kubelet));

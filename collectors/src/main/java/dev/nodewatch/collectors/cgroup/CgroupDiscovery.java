@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,26 +39,51 @@ public final class CgroupDiscovery {
     this.layout = layout;
   }
 
+  /** A pod's cgroup directory and its UID, before its containers are listed. */
+  private record PodDir(String uid, Path dir) {}
+
   public List<ContainerCgroup> discover() throws IOException {
+    return discover(Runnable::run, 1);
+  }
+
+  /**
+   * Every pod cgroup, each followed by its container cgroups. Listing the pod directories is most of the work (one
+   * per pod), so it is spread over {@code parallelism} contiguous slices on {@code executor}; the order is the same.
+   */
+  public List<ContainerCgroup> discover(Executor executor, int parallelism) throws IOException {
     Path base = layout.discoveryRoot();
-    List<ContainerCgroup> out = new ArrayList<>();
+    List<PodDir> pods = new ArrayList<>();
     if (base != null && Files.isDirectory(base)) {
-      walk(base, base, 0, out);
+      walk(base, 0, pods);
+    }
+    int slices = Math.max(1, Math.min(parallelism, pods.size()));
+    List<CompletableFuture<List<ContainerCgroup>>> parts = new ArrayList<>(slices);
+    for (int s = 0; s < slices; s++) {
+      List<PodDir> slice = pods.subList(pods.size() * s / slices, pods.size() * (s + 1) / slices);
+      parts.add(CompletableFuture.supplyAsync(() -> {
+        List<ContainerCgroup> out = new ArrayList<>(slice.size() * 3);
+        for (PodDir pod : slice) {
+          out.add(new ContainerCgroup(pod.uid(), null, null, base.relativize(pod.dir())));
+          containers(base, pod.dir(), pod.uid(), out);
+        }
+        return out;
+      }, executor));
+    }
+    List<ContainerCgroup> out = new ArrayList<>(pods.size() * 3);
+    for (CompletableFuture<List<ContainerCgroup>> part : parts) {
+      out.addAll(part.join());
     }
     return out;
   }
 
-  private static void walk(Path base, Path dir, int depth, List<ContainerCgroup> out) {
+  private static void walk(Path dir, int depth, List<PodDir> out) {
     for (String name : children(dir)) {
       Matcher pod = POD.matcher(name);
       if (pod.matches() && (pod.group(2) != null || !name.contains("kubepods"))) {
-        String uid = pod.group(1).replace('_', '-');
-        Path podDir = dir.resolve(name);
-        out.add(new ContainerCgroup(uid, null, null, base.relativize(podDir)));
-        containers(base, podDir, uid, out);
+        out.add(new PodDir(pod.group(1).replace('_', '-'), dir.resolve(name)));
       } else if (depth < MAX_DEPTH && (name.contains("kubepods") || isQos(name) || depth == 0)
           && (name.indexOf('.') < 0 || name.endsWith(".slice"))) {
-        walk(base, dir.resolve(name), depth + 1, out);
+        walk(dir.resolve(name), depth + 1, out);
       }
     }
   }

@@ -12,7 +12,11 @@ public interface CgroupReader {
   /** Limits and creation time: read when a cgroup is first seen and every {@code spec_refresh} after. */
   CgroupSpec spec(Path relative) throws IOException;
 
-  static CgroupReader forLayout(CgroupLayout layout, dev.nodewatch.collectors.metrics.SkippedLines skipped) {
-    return layout.isUnified() ? new CgroupV2Reader(layout.root(), skipped) : new CgroupV1Reader(layout, skipped);
+  /** @param hostHasSwap see {@link HostSwap}; v1 reads swap from files it reads anyway */
+  static CgroupReader forLayout(CgroupLayout layout, dev.nodewatch.collectors.metrics.SkippedLines skipped,
+      java.util.function.BooleanSupplier hostHasSwap) {
+    return layout.isUnified()
+        ? new CgroupV2Reader(layout.root(), skipped, hostHasSwap)
+        : new CgroupV1Reader(layout, skipped);
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads a cgroup from the unified (v2) hierarchy, converting to cAdvisor's units and v1 names:
@@ -24,11 +25,21 @@ public final class CgroupV2Reader implements CgroupReader {
 
   private final Path root;
   private final CgroupFiles files;
+  private final BooleanSupplier hostHasSwap;
 
-  /** @param root the unified hierarchy: the cgroup root on v2 hosts, {@code <root>/unified} on hybrid ones */
-  public CgroupV2Reader(Path root, SkippedLines skipped) {
+  /**
+   * @param root the unified hierarchy: the cgroup root on v2 hosts, {@code <root>/unified} on hybrid ones
+   * @param hostHasSwap false when the host has no swap, so swap usage is 0 without asking each cgroup
+   */
+  public CgroupV2Reader(Path root, SkippedLines skipped, BooleanSupplier hostHasSwap) {
     this.root = root;
     this.files = new CgroupFiles(skipped);
+    this.hostHasSwap = hostHasSwap;
+  }
+
+  /** A reader that reads every file, whatever the host's swap. */
+  public CgroupV2Reader(Path root, SkippedLines skipped) {
+    this(root, skipped, () -> true);
   }
 
   @Override
@@ -86,9 +97,14 @@ public final class CgroupV2Reader implements CgroupReader {
   private CgroupStats.Memory memory(Path dir) throws IOException {
     Map<String, Long> stat = files.keyed(dir.resolve("memory.stat"));
     Map<String, Long> events = files.keyed(dir.resolve("memory.events"));
+    // not a ternary: mixing Long and 0L there would unbox a missing file into a NullPointerException
+    Long swap = 0L;
+    if (hostHasSwap.getAsBoolean()) {
+      swap = files.number(dir.resolve("memory.swap.current"));
+    }
     return new CgroupStats.Memory(files.number(dir.resolve("memory.current")),
         files.number(dir.resolve("memory.peak")), null, stat.get("anon"), stat.get("file"), stat.get("file_mapped"),
-        stat.get("inactive_file"), files.number(dir.resolve("memory.swap.current")), events.get("oom_kill"));
+        stat.get("inactive_file"), swap, events.get("oom_kill"));
   }
 
   private List<CgroupStats.DeviceIo> io(Path dir) throws IOException {

@@ -91,22 +91,16 @@ public final class ContainerCgroupCollector implements MetricCollector {
 
   @Override
   public List<MetricFamily> collect() throws IOException {
-    List<ContainerCgroup> found = discovery.discover();
+    List<ContainerCgroup> found = discovery.discover(readers, parallelism);
     identity.prepare(found);
-    List<Pod> pods = pods(found);
-    List<Reading> readings = read(pods);
+    List<Families> slices = read(pods(found));
     forgetSpecsOfVanished(found);
-    Families f = new Families();
-    for (Reading r : readings) {
-      ContainerLabels l = identity.labels(r.cgroup());
-      if (l == null) {
-        l = ContainerLabels.UNKNOWN;
-      }
-      String[] base = {l.container(), r.cgroup().id(), l.image(), l.name(), l.namespace(), l.pod()};
-      add(f, r, base);
-    }
     identity.finish();
-    return f.build();
+    Families all = slices.get(0);
+    for (Families slice : slices.subList(1, slices.size())) {
+      all.append(slice);
+    }
+    return all.build();
   }
 
   /** Discovery lists each pod cgroup before the containers under it. */
@@ -124,18 +118,21 @@ public final class ContainerCgroupCollector implements MetricCollector {
     return pods;
   }
 
-  /** Reads every pod, in {@code parallelism} contiguous slices, keeping discovery's order. */
-  private List<Reading> read(List<Pod> pods) throws IOException {
+  /**
+   * Reads every pod into series, in {@code parallelism} contiguous slices, each slice's series in discovery's order
+   * (a pod's own series after its containers').
+   */
+  private List<Families> read(List<Pod> pods) throws IOException {
     int slices = Math.min(parallelism, Math.max(1, pods.size()));
-    List<CompletableFuture<List<Reading>>> parts = new ArrayList<>(slices);
+    List<CompletableFuture<Families>> parts = new ArrayList<>(slices);
     for (int s = 0; s < slices; s++) {
       List<Pod> slice = pods.subList(pods.size() * s / slices, pods.size() * (s + 1) / slices);
       parts.add(CompletableFuture.supplyAsync(() -> readSlice(slice), readers));
     }
-    List<Reading> out = new ArrayList<>();
-    for (CompletableFuture<List<Reading>> part : parts) {
+    List<Families> out = new ArrayList<>(slices);
+    for (CompletableFuture<Families> part : parts) {
       try {
-        out.addAll(part.join());
+        out.add(part.join());
       } catch (java.util.concurrent.CompletionException e) {
         if (e.getCause() instanceof UncheckedIOException io) {
           throw io.getCause();
@@ -146,25 +143,23 @@ public final class ContainerCgroupCollector implements MetricCollector {
     return out;
   }
 
-  private List<Reading> readSlice(List<Pod> slice) {
-    List<Reading> out = new ArrayList<>(slice.size() * 3);
+  private Families readSlice(List<Pod> slice) {
+    Families f = new Families();
     try {
       for (Pod pod : slice) {
-        readPod(pod, out);
+        readPod(pod, f);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out;
+    return f;
   }
 
-  private void readPod(Pod pod, List<Reading> out) throws IOException {
+  private void readPod(Pod pod, Families f) throws IOException {
     CgroupStats podStats = reader.stats(pod.pod().path());
     if (vanished(podStats)) {
       return;
     }
-    int podIndex = out.size();
-    out.add(null); // the pod's reading, completed once its containers are read
     long processes = podStats.pids().processes() == null ? 0 : podStats.pids().processes();
     Long anyPid = podStats.pids().anyPid();
     for (ContainerCgroup container : pod.containers()) {
@@ -172,7 +167,7 @@ public final class ContainerCgroupCollector implements MetricCollector {
       if (vanished(stats)) {
         continue;
       }
-      out.add(new Reading(container, stats, spec(container), List.of()));
+      add(f, new Reading(container, stats, spec(container), List.of()));
       if (stats.pids().processes() != null) {
         processes += stats.pids().processes();
       }
@@ -183,7 +178,7 @@ public final class ContainerCgroupCollector implements MetricCollector {
     CgroupStats.Pids pids = new CgroupStats.Pids(processes, podStats.pids().current(), anyPid);
     podStats = new CgroupStats(podStats.cpu(), podStats.memory(), pids, podStats.io());
     List<PodNetwork.Interface> interfaces = network == null || anyPid == null ? List.of() : network.read(anyPid);
-    out.set(podIndex, new Reading(pod.pod(), podStats, spec(pod.pod()), interfaces));
+    add(f, new Reading(pod.pod(), podStats, spec(pod.pod()), interfaces));
   }
 
   /** A cgroup removed after discovery reads as all-absent; it gets no series rather than a row of nothing. */
@@ -214,7 +209,7 @@ public final class ContainerCgroupCollector implements MetricCollector {
     specs.keySet().retainAll(live);
   }
 
-  /** All families of one collection, built as cgroups are read. */
+  /** All families of one collection (or of one slice of it), built as cgroups are read. */
   private static final class Families {
     final MetricFamily.Builder cpuUsage = counter("container_cpu_usage_seconds_total",
         "CPU time the cgroup has used, in seconds.", "cpu");
@@ -299,54 +294,74 @@ public final class ContainerCgroupCollector implements MetricCollector {
       return MetricFamily.gauge(name, help, names(extra));
     }
 
-    List<MetricFamily> build() {
-      List<MetricFamily> out = new ArrayList<>();
-      for (MetricFamily.Builder b : List.of(cpuUsage, cpuUser, cpuSystem, periods, throttledPeriods,
+    private List<MetricFamily.Builder> all() {
+      return List.of(cpuUsage, cpuUser, cpuSystem, periods, throttledPeriods,
           throttledSeconds, memUsage, workingSet, rss, cache, swap, mapped, failcnt, maxUsage, oom, specPeriod,
           specQuota, specShares, specMemLimit, specMemReservation, specSwapLimit, startTime, processes, threads,
           threadsMax, readBytes, writeBytes, reads, writes, rxBytes, rxPackets, rxDropped, rxErrors, txBytes,
-          txPackets, txDropped, txErrors)) {
+          txPackets, txDropped, txErrors);
+    }
+
+    /** Appends another slice's series, family by family. */
+    void append(Families other) {
+      List<MetricFamily.Builder> mine = all();
+      List<MetricFamily.Builder> theirs = other.all();
+      for (int i = 0; i < mine.size(); i++) {
+        mine.get(i).addAll(theirs.get(i));
+      }
+    }
+
+    List<MetricFamily> build() {
+      List<MetricFamily> out = new ArrayList<>();
+      for (MetricFamily.Builder b : all()) {
         b.addTo(out);
       }
       return out;
     }
   }
 
-  private void add(Families f, Reading r, String[] base) {
+  private void add(Families f, Reading r) {
+    ContainerLabels l = identity.labels(r.cgroup());
+    if (l == null) {
+      l = ContainerLabels.UNKNOWN;
+    }
+    String[] base = {l.container(), r.cgroup().id(), l.image(), l.name(), l.namespace(), l.pod()};
+    // one immutable list shared by every series of this cgroup that has no label of its own
+    List<String> labels = List.of(base);
     CgroupStats s = r.stats();
     CgroupSpec spec = r.spec();
     CgroupStats.Cpu cpu = s.cpu();
     put(f.cpuUsage, seconds(cpu.usageNanos()), base, "total");
-    put(f.cpuUser, seconds(cpu.userNanos()), base);
-    put(f.cpuSystem, seconds(cpu.systemNanos()), base);
+    put(f.cpuUser, seconds(cpu.userNanos()), labels);
+    put(f.cpuSystem, seconds(cpu.systemNanos()), labels);
     // cAdvisor reports CFS statistics only for cgroups with a quota
     if (spec.cpuQuotaMicros() != null && spec.cpuQuotaMicros() > 0) {
-      put(f.periods, cpu.periods(), base);
-      put(f.throttledPeriods, cpu.throttledPeriods(), base);
-      put(f.throttledSeconds, seconds(cpu.throttledNanos()), base);
-      put(f.specQuota, spec.cpuQuotaMicros(), base);
+      put(f.periods, cpu.periods(), labels);
+      put(f.throttledPeriods, cpu.throttledPeriods(), labels);
+      put(f.throttledSeconds, seconds(cpu.throttledNanos()), labels);
+      put(f.specQuota, spec.cpuQuotaMicros(), labels);
     }
-    put(f.specPeriod, spec.cpuPeriodMicros(), base);
-    put(f.specShares, spec.cpuShares(), base);
-    put(f.specMemLimit, spec.memoryLimitBytes(), base);
-    put(f.specMemReservation, spec.memoryReservationBytes(), base);
-    put(f.specSwapLimit, spec.swapLimitBytes(), base);
-    put(f.threadsMax, spec.pidsMax(), base);
-    put(f.startTime, spec.createdSeconds(), base);
+    put(f.specPeriod, spec.cpuPeriodMicros(), labels);
+    put(f.specShares, spec.cpuShares(), labels);
+    put(f.specMemLimit, spec.memoryLimitBytes(), labels);
+    put(f.specMemReservation, spec.memoryReservationBytes(), labels);
+    put(f.specSwapLimit, spec.swapLimitBytes(), labels);
+    put(f.threadsMax, spec.pidsMax(), labels);
+    put(f.startTime, spec.createdSeconds(), labels);
 
     CgroupStats.Memory m = s.memory();
-    put(f.memUsage, m.usageBytes(), base);
-    put(f.workingSet, m.workingSetBytes(), base);
-    put(f.rss, m.rssBytes(), base);
-    put(f.cache, m.cacheBytes(), base);
-    put(f.swap, m.swapBytes(), base);
-    put(f.mapped, m.mappedFileBytes(), base);
-    put(f.failcnt, m.failcnt(), base);
-    put(f.maxUsage, m.maxUsageBytes(), base);
-    put(f.oom, m.oomKills(), base);
+    put(f.memUsage, m.usageBytes(), labels);
+    put(f.workingSet, m.workingSetBytes(), labels);
+    put(f.rss, m.rssBytes(), labels);
+    put(f.cache, m.cacheBytes(), labels);
+    put(f.swap, m.swapBytes(), labels);
+    put(f.mapped, m.mappedFileBytes(), labels);
+    put(f.failcnt, m.failcnt(), labels);
+    put(f.maxUsage, m.maxUsageBytes(), labels);
+    put(f.oom, m.oomKills(), labels);
 
-    put(f.processes, s.pids().processes(), base);
-    put(f.threads, s.pids().current(), base);
+    put(f.processes, s.pids().processes(), labels);
+    put(f.threads, s.pids().current(), labels);
 
     for (CgroupStats.DeviceIo io : s.io()) {
       String device = deviceNames.apply(io);
@@ -369,6 +384,18 @@ public final class ContainerCgroupCollector implements MetricCollector {
 
   private static Double seconds(Long nanos) {
     return nanos == null ? null : nanos / NANOS;
+  }
+
+  private static void put(MetricFamily.Builder b, Long value, List<String> labels) {
+    if (value != null) {
+      b.add(value, labels);
+    }
+  }
+
+  private static void put(MetricFamily.Builder b, Double value, List<String> labels) {
+    if (value != null) {
+      b.add(value, labels);
+    }
   }
 
   private static void put(MetricFamily.Builder b, Long value, String[] base, String... extra) {

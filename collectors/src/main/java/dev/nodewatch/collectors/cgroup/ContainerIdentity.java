@@ -12,7 +12,10 @@ public interface ContainerIdentity {
    */
   default void prepare(List<ContainerCgroup> cgroups) {}
 
-  /** The labels for one cgroup; {@link ContainerLabels#UNKNOWN} when nothing is known about it. */
+  /**
+   * The labels for one cgroup; {@link ContainerLabels#UNKNOWN} when nothing is known about it. Called from the
+   * collection's reader threads at once, so it must be thread-safe.
+   */
   ContainerLabels labels(ContainerCgroup cgroup);
 
   /** Called once at the end of each collection, after the last {@link #labels} call. */

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,8 @@ public final class ContainerMetrics implements Component {
         });
     readers.allowCoreThreadTimeOut(true);
     CgroupLayout layout = CgroupLayout.detect(Path.of(config.cgroupRoot()));
-    MetricCollector collector = new ContainerCgroupCollector(layout, CgroupReader.forLayout(layout, skipped),
+    CgroupReader reader = CgroupReader.forLayout(layout, skipped, new HostSwap(procfs, System::nanoTime));
+    MetricCollector collector = new ContainerCgroupCollector(layout, reader,
         identity, new BlockDeviceNames(sysfs), new PodNetwork(procfs, skipped), config.specRefresh(),
         System::nanoTime, readers, PARALLELISM);
     this.runner = new CollectionRunner("containers", List.of(collector), collectorTimeout);
@@ -49,6 +51,11 @@ public final class ContainerMetrics implements Component {
 
   public CollectionRunner runner() {
     return runner;
+  }
+
+  /** The reader threads, idle between collections: the exposition borrows them to render a large body. */
+  public Executor readers() {
+    return readers;
   }
 
   @Override

@@ -50,8 +50,26 @@ public record MetricFamily(String name, MetricType type, String help, List<Strin
       return this;
     }
 
+    /** Adds a sample whose label values are already a list; an immutable one is kept as is, not copied. */
+    public Builder add(double value, List<String> labelValues) {
+      if (labelValues.size() != labelNames.size()) {
+        throw new IllegalArgumentException(name + " takes labels " + labelNames + ", given " + labelValues);
+      }
+      samples.add(new Sample(List.copyOf(labelValues), value));
+      return this;
+    }
+
     public boolean isEmpty() {
       return samples.isEmpty();
+    }
+
+    /** Appends the samples of another builder of the same family (built in parallel over part of the input). */
+    public Builder addAll(Builder other) {
+      if (!other.name.equals(name)) {
+        throw new IllegalArgumentException("cannot add samples of " + other.name + " to " + name);
+      }
+      samples.addAll(other.samples);
+      return this;
     }
 
     public MetricFamily build() {

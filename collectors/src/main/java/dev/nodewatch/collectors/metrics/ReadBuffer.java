@@ -1,20 +1,21 @@
 package dev.nodewatch.collectors.metrics;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * One thread's buffer for reading many small kernel files in a row: a container collection reads some ten thousand,
- * and a fresh buffer plus a trimmed copy per file was a third of its allocation. Not thread-safe; the text returned
- * is a new string, so the buffer can be reused at once.
+ * and a fresh buffer plus a trimmed copy per file was a third of its allocation. The buffer is direct, so the
+ * channel reads into it without the temporary copy it makes for heap buffers. Not thread-safe; the text returned is
+ * a new string, so the buffer can be reused at once.
  */
 public final class ReadBuffer {
 
+  private ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
   private byte[] bytes = new byte[4096];
 
   /**
@@ -23,17 +24,24 @@ public final class ReadBuffer {
    * also handles since the buffer holds any sysctl value.
    */
   public String asciiOrNull(Path file) throws IOException {
-    int length = 0;
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(bytes, length, bytes.length - length)) > 0; ) {
-        length += n;
-        if (length == bytes.length) {
-          bytes = Arrays.copyOf(bytes, bytes.length * 2);
+    buffer.clear();
+    try (FileChannel channel = FileChannel.open(file)) {
+      while (channel.read(buffer) > 0) {
+        if (!buffer.hasRemaining()) {
+          ByteBuffer larger = ByteBuffer.allocateDirect(buffer.capacity() * 2);
+          buffer.flip();
+          larger.put(buffer);
+          buffer = larger;
         }
       }
     } catch (NoSuchFileException e) {
       return null;
     }
+    int length = buffer.position();
+    if (bytes.length < length) {
+      bytes = new byte[buffer.capacity()];
+    }
+    buffer.flip().get(bytes, 0, length);
     return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
   }
 }

@@ -155,4 +155,19 @@ class CgroupV2ReaderTest {
     assertThat(s.cpu().usageNanos()).isEqualTo(81_234_000L);
     assertThat(skipped.count(CgroupFiles.COLLECTOR)).isEqualTo(1);
   }
+
+  @Test
+  void onAHostWithoutSwapSwapUsageIsZeroWithoutReadingIt(@TempDir Path proc) throws Exception {
+    fullCgroup();
+    write(proc, "swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+    HostSwap noSwap = new HostSwap(proc, System::nanoTime);
+    assertThat(noSwap.getAsBoolean()).isFalse();
+    assertThat(new CgroupV2Reader(root, skipped, noSwap).stats(Path.of(C)).memory().swapBytes()).isZero();
+
+    write(proc, "swaps", "Filename Type Size Used Priority\n/swapfile file 1048572 0 -2\n");
+    HostSwap swapOn = new HostSwap(proc, System::nanoTime);
+    assertThat(swapOn.getAsBoolean()).isTrue();
+    assertThat(new CgroupV2Reader(root, skipped, swapOn).stats(Path.of(C)).memory().swapBytes()).isEqualTo(4096L);
+    assertThat(new HostSwap(proc.resolve("absent"), System::nanoTime).getAsBoolean()).as("unknown: read it").isTrue();
+  }
 }

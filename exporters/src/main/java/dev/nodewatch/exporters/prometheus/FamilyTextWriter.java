@@ -23,6 +23,8 @@ import java.util.List;
 final class FamilyTextWriter {
 
   private static final int STAGE = 16 * 1024;
+  /** Label values this long are worth remembering encoded (container ids, cgroup paths). */
+  private static final int LONG_VALUE = 32;
   /** Integers up to 2^53 are exact in a double and print as digits; beyond that, Java's double notation. */
   private static final double EXACT = 9_007_199_254_740_992d;
 
@@ -30,6 +32,11 @@ final class FamilyTextWriter {
   private final boolean openMetrics;
   private final byte[] stage = new byte[STAGE];
   private final byte[] number = new byte[20];
+  /**
+   * Encoded long label values by identity: a container's {@code id} and {@code name} (~180 characters together) are
+   * the same String objects in each of its ~40 series, so they are escaped once per render and copied after.
+   */
+  private final java.util.IdentityHashMap<String, byte[]> encoded = new java.util.IdentityHashMap<>();
   private int used;
 
   FamilyTextWriter(Buffer out, boolean openMetrics) {
@@ -79,7 +86,7 @@ final class FamilyTextWriter {
           ascii(labelNames.get(i));
           put('=');
           put('"');
-          escaped(values.get(i), true);
+          labelValue(values.get(i));
           put('"');
         }
         put('}');
@@ -117,6 +124,27 @@ final class FamilyTextWriter {
       stage[used + i] = (byte) s.charAt(i);
     }
     used += length;
+  }
+
+  private void labelValue(String value) {
+    if (value.length() < LONG_VALUE) {
+      escaped(value, true);
+      return;
+    }
+    byte[] bytes = encoded.get(value);
+    if (bytes == null) {
+      bytes = escape(value, true).getBytes(StandardCharsets.UTF_8);
+      encoded.put(value, bytes);
+    }
+    if (bytes.length > STAGE - used) {
+      flush();
+      if (bytes.length > STAGE) {
+        out.appendBytes(bytes);
+        return;
+      }
+    }
+    System.arraycopy(bytes, 0, stage, used, bytes.length);
+    used += bytes.length;
   }
 
   /**
@@ -178,7 +206,7 @@ final class FamilyTextWriter {
     return n;
   }
 
-  /** The slow path for values too long to stage at once. */
+  /** The slow path for values too long to stage at once, and for remembered values. */
   private static String escape(String s, boolean quotes) {
     String escaped = s.replace("\\", "\\\\").replace("\n", "\\n");
     return quotes ? escaped.replace("\"", "\\\"") : escaped;

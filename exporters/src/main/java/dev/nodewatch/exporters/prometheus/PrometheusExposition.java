@@ -10,6 +10,8 @@ import java.io.Writer;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -24,18 +26,31 @@ public final class PrometheusExposition {
 
   private static final int MIN_BODY_BYTES = 64 * 1024;
 
+  /** Below this many samples a second thread costs more than it saves. */
+  private static final int PARALLEL_SAMPLES = 10_000;
+
   private final CollectorRegistry registry;
   private final Supplier<List<MetricFamily>> collected;
+  private final Executor helper;
   /**
    * The last body's size: the next buffer starts a little larger, instead of doubling its way from 64 KiB to the
    * megabytes of a node with many containers, copying the body at each step.
    */
   private volatile int lastBodyBytes = MIN_BODY_BYTES;
 
-  /** @param collected what the host and container collectors give at scrape time */
-  public PrometheusExposition(CollectorRegistry registry, Supplier<List<MetricFamily>> collected) {
+  /**
+   * @param collected what the host and container collectors give at scrape time
+   * @param helper renders half of a large body (a node with hundreds of containers) in parallel; null to render on
+   *     the calling thread only
+   */
+  public PrometheusExposition(CollectorRegistry registry, Supplier<List<MetricFamily>> collected, Executor helper) {
     this.registry = registry;
     this.collected = collected;
+    this.helper = helper;
+  }
+
+  public PrometheusExposition(CollectorRegistry registry, Supplier<List<MetricFamily>> collected) {
+    this(registry, collected, null);
   }
 
   /** The body and its content type. */
@@ -56,18 +71,48 @@ public final class PrometheusExposition {
         : registry.filteredMetricFamilySamples(wanted);
     int expected = lastBodyBytes;
     Buffer body = Buffer.buffer(Math.max(MIN_BODY_BYTES, expected + expected / 8));
-    FamilyTextWriter familyWriter = new FamilyTextWriter(body, contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100));
-    for (MetricFamily family : families) {
-      if (wanted.isEmpty() || wanted.contains(family.name())) {
-        familyWriter.write(family);
-      }
-    }
-    familyWriter.flush();
+    boolean openMetrics = contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
+    List<MetricFamily> selected = wanted.isEmpty() ? families
+        : families.stream().filter(f -> wanted.contains(f.name())).toList();
+    writeFamilies(selected, body, openMetrics);
     // simpleclient's part comes last: in OpenMetrics it ends the body with "# EOF".
     try (Writer writer = new BufferWriter(body)) {
       TextFormat.writeFormat(contentType, writer, samples);
     }
     lastBodyBytes = body.length();
     return new Rendered(contentType, body);
+  }
+
+  /** Writes the families, the second half (by samples) on the helper when there are many. */
+  private void writeFamilies(List<MetricFamily> families, Buffer body, boolean openMetrics) {
+    int total = 0;
+    for (MetricFamily f : families) {
+      total += f.samples().size();
+    }
+    int split = families.size();
+    if (helper != null && total >= PARALLEL_SAMPLES) {
+      int seen = 0;
+      for (split = 0; split < families.size() && seen < total / 2; split++) {
+        seen += families.get(split).samples().size();
+      }
+    }
+    List<MetricFamily> second = families.subList(split, families.size());
+    CompletableFuture<Buffer> secondHalf = second.isEmpty() ? null : CompletableFuture.supplyAsync(() -> {
+      Buffer part = Buffer.buffer(lastBodyBytes / 2 + 1024);
+      write(second, part, openMetrics);
+      return part;
+    }, helper);
+    write(families.subList(0, split), body, openMetrics);
+    if (secondHalf != null) {
+      body.appendBuffer(secondHalf.join());
+    }
+  }
+
+  private static void write(List<MetricFamily> families, Buffer out, boolean openMetrics) {
+    FamilyTextWriter writer = new FamilyTextWriter(out, openMetrics);
+    for (MetricFamily family : families) {
+      writer.write(family);
+    }
+    writer.flush();
   }
 }

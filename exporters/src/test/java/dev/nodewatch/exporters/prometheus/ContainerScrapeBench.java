@@ -4,6 +4,7 @@ import dev.nodewatch.collectors.cgroup.CgroupLayout;
 import dev.nodewatch.collectors.cgroup.CgroupReader;
 import dev.nodewatch.collectors.cgroup.ContainerCgroupCollector;
 import dev.nodewatch.collectors.cgroup.ContainerLabels;
+import dev.nodewatch.collectors.cgroup.HostSwap;
 import dev.nodewatch.collectors.metrics.CollectionRunner;
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import io.prometheus.client.CollectorRegistry;
@@ -51,14 +52,16 @@ public final class ContainerScrapeBench {
       ExecutorService readers) throws Exception {
     CgroupLayout layout = CgroupLayout.detect(root);
     SkippedLines skipped = new SkippedLines();
-    ContainerCgroupCollector collector = new ContainerCgroupCollector(layout, CgroupReader.forLayout(layout, skipped),
+    // This machine's own swap state decides, as it would for the agent.
+    HostSwap swap = new HostSwap(Path.of("/proc"), System::nanoTime);
+    ContainerCgroupCollector collector = new ContainerCgroupCollector(layout, CgroupReader.forLayout(layout, skipped, swap),
         c -> new ContainerLabels(c.containerId() == null ? "" : c.containerId(), "registry.example/app:1.0", "bench",
             "pod-" + c.podUid().substring(0, 8), c.containerId() == null ? "" : "app"),
         d -> "/dev/vda", null, specRefresh, System::nanoTime, readers, PARALLELISM);
     CollectorRegistry registry = new CollectorRegistry(true);
     try (CollectionRunner runner = new CollectionRunner("containers", List.of(collector), Duration.ofSeconds(30))) {
       PrometheusExposition exposition = new PrometheusExposition(registry,
-          new CollectedMetrics(List.of(new CollectedMetrics.Source(runner, null)), skipped));
+          new CollectedMetrics(List.of(new CollectedMetrics.Source(runner, null)), skipped), readers);
       var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
       var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       for (int i = 0; i < Math.max(10, iterations / 5); i++) {
@@ -86,7 +89,7 @@ public final class ContainerScrapeBench {
       Collections.sort(wall);
       System.out.printf(Locale.ROOT,
           "| %d containers, %s | %.1f ms | %.1f ms | %.1f ms | %.1f ms | %.1f MiB | %.1f | %d KiB |%n",
-          containers, kind, wall.get(wall.size() / 2), collectOnly.get(collectOnly.size() / 2),
+          containers, kind + (swap.getAsBoolean() ? "" : ", host without swap"), wall.get(wall.size() / 2), collectOnly.get(collectOnly.size() / 2),
           wall.get((int) Math.min(wall.size() - 1, Math.round(wall.size() * 0.99))), cpu, alloc,
           (double) series / containers, body / 1024);
     }
