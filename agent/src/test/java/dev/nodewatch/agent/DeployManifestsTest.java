@@ -3,6 +3,8 @@ package dev.nodewatch.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -40,11 +42,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The deployment manifests, parsed strictly into Kubernetes model classes (a field the API does not know fails the
- * test) and checked against what the agent serves and needs: probe paths and ports, read-only host paths, the
- * ConfigMap's configuration passing the agent's own validation, resources, least privilege.
+ * The deployment manifest and the Helm chart (rendered by Helm's own template engine), parsed strictly into
+ * Kubernetes model classes (a field the API does not know fails the test) and checked against what the agent serves
+ * and needs: probe paths and ports, read-only host paths, the ConfigMap's configuration passing the agent's own
+ * validation, resources, least privilege.
  */
 class DeployManifestsTest {
 
@@ -56,13 +61,43 @@ class DeployManifestsTest {
 
   private final ObjectMapper yaml = new YAMLMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+  /** Where the objects come from: the plain manifest, or the Helm chart rendered by Helm's own engine. */
+  enum Source { MANIFEST, CHART }
+
   private List<HasMetadata> manifest() throws Exception {
+    List<HasMetadata> out = parse(Files.readString(DEPLOY.resolve("daemonset.yaml")));
+    out.addAll(parse(Files.readString(DEPLOY.resolve("podmonitor.yaml"))));
+    return out;
+  }
+
+  /** The chart with its defaults, plus the optional PodMonitor and one secret mount, as `helm template` renders it. */
+  private List<HasMetadata> chart() throws Exception {
+    String rendered = new Helm(DEPLOY.resolve("helm/nodewatch")).template().withName("nodewatch")
+        .withNamespace("nodewatch").set("podMonitor.enabled", "true")
+        .set("secretMounts[0].name", "clickhouse").set("secretMounts[0].secretName", "clickhouse")
+        .set("secretMounts[0].mountPath", "/etc/nodewatch/secrets/clickhouse").call();
+    return parse(rendered);
+  }
+
+  private List<HasMetadata> resources(Source source) throws Exception {
+    return source == Source.MANIFEST ? manifest() : chart();
+  }
+
+  /** Every document of a multi-document YAML text, each into its model class; unknown fields fail. */
+  private List<HasMetadata> parse(String text) throws Exception {
     List<HasMetadata> out = new ArrayList<>();
     ObjectReader reader = yaml.readerFor(JsonNode.class);
-    try (var docs = reader.readValues(new YAMLFactory().createParser(DEPLOY.resolve("daemonset.yaml").toFile()))) {
+    try (var docs = reader.readValues(new YAMLFactory().createParser(text))) {
       while (docs.hasNext()) {
         JsonNode doc = (JsonNode) docs.next();
+        if (doc == null || doc.isMissingNode() || doc.isNull() || doc.isEmpty()) {
+          continue;
+        }
         String kind = doc.path("kind").asText();
+        if (kind.equals("PodMonitor")) {
+          out.add(yaml.treeToValue(doc, GenericKubernetesResource.class)); // a CRD: no model class to check against
+          continue;
+        }
         assertThat(KINDS).as("kind " + kind).containsKey(kind);
         HasMetadata resource = yaml.treeToValue(doc, KINDS.get(kind));
         assertNoUnknownFields(resource, kind);
@@ -78,11 +113,16 @@ class DeployManifestsTest {
     return found.get(0);
   }
 
-  @Test
-  void everyDocumentIsAKnownKindWithOnlyKnownFieldsInTheNodewatchNamespace() throws Exception {
-    List<HasMetadata> resources = manifest();
-    assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Namespace", "ServiceAccount",
-        "ClusterRole", "ClusterRoleBinding", "ConfigMap", "DaemonSet", "Service");
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void everyDocumentIsAKnownKindWithOnlyKnownFieldsInTheNodewatchNamespace(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
+    List<String> kinds = new ArrayList<>(List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "ConfigMap",
+        "DaemonSet", "Service", "PodMonitor"));
+    if (source == Source.MANIFEST) {
+      kinds.add("Namespace"); // Helm installs into a namespace made beforehand (README)
+    }
+    assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrderElementsOf(kinds);
     for (HasMetadata r : resources) {
       if (!(r instanceof Namespace || r instanceof ClusterRole || r instanceof ClusterRoleBinding)) {
         assertThat(r.getMetadata().getNamespace()).as(r.getKind()).isEqualTo("nodewatch");
@@ -90,9 +130,10 @@ class DeployManifestsTest {
     }
   }
 
-  @Test
-  void theClusterRoleGrantsOnlyReadingPodsFromTheKubelet() throws Exception {
-    List<HasMetadata> resources = manifest();
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void theClusterRoleGrantsOnlyReadingPodsFromTheKubelet(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
     ClusterRole role = only(resources, ClusterRole.class);
     assertThat(role.getRules()).hasSize(1);
     PolicyRule rule = role.getRules().get(0);
@@ -110,17 +151,19 @@ class DeployManifestsTest {
         .isEqualTo(account.getMetadata().getName());
   }
 
-  @Test
-  void theConfigMapConfigurationPassesTheAgentsOwnValidation() throws Exception {
-    AgentConfig config = configMapConfig(manifest());
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void theConfigMapConfigurationPassesTheAgentsOwnValidation(Source source) throws Exception {
+    AgentConfig config = configMapConfig(resources(source));
     assertThat(config.nodeName()).isEqualTo("node-1");
     assertThat(config.kubelet().endpoint()).isEqualTo("https://10.0.0.7:10250");
     assertThat(config.debug().address().orElseThrow().host()).as("debug stays inside the pod").isEqualTo("127.0.0.1");
   }
 
-  @Test
-  void theDaemonSetFollowsTheConventionsOfANodeAgent() throws Exception {
-    List<HasMetadata> resources = manifest();
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void theDaemonSetFollowsTheConventionsOfANodeAgent(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
     DaemonSet ds = only(resources, DaemonSet.class);
     PodSpec pod = ds.getSpec().getTemplate().getSpec();
     assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
@@ -133,8 +176,8 @@ class DeployManifestsTest {
     assertThat(pod.getHostPID()).isTrue();
     assertThat(pod.getHostNetwork()).isNotEqualTo(Boolean.TRUE);
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
-    assertThat(ds.getSpec().getSelector().getMatchLabels())
-        .isEqualTo(ds.getSpec().getTemplate().getMetadata().getLabels());
+    assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
 
     Container c = pod.getContainers().get(0);
     Map<String, String> downward = c.getEnv().stream().filter(e -> e.getValueFrom() != null)
@@ -162,9 +205,10 @@ class DeployManifestsTest {
     assertThat(c.getLifecycle().getPreStop()).isNotNull();
   }
 
-  @Test
-  void probesAndTheScrapePortAreTheOnesTheAgentServes() throws Exception {
-    List<HasMetadata> resources = manifest();
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void probesAndTheScrapePortAreTheOnesTheAgentServes(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
     AgentConfig config = configMapConfig(resources);
     DaemonSet ds = only(resources, DaemonSet.class);
     Container c = ds.getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -195,9 +239,10 @@ class DeployManifestsTest {
     assertThat(c.getArgs()).containsExactly("--config", "/etc/nodewatch/nodewatch.yaml");
   }
 
-  @Test
-  void everyHostPathIsReadOnlyExceptTheQueueDirectory() throws Exception {
-    List<HasMetadata> resources = manifest();
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void everyHostPathIsReadOnlyExceptTheQueueDirectory(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
     AgentConfig config = configMapConfig(resources);
     PodSpec pod = only(resources, DaemonSet.class).getSpec().getTemplate().getSpec();
     Map<String, Volume> volumes = pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v));
@@ -218,18 +263,24 @@ class DeployManifestsTest {
       }
     }
     assertThat(hostPaths).contains("/proc", "/sys", "/var/log", "/var/lib/docker/containers", "/var/lib/nodewatch");
+    for (VolumeMount mount : mounts) {
+      if (volumes.get(mount.getName()).getSecret() != null) {
+        assertThat(mount.getReadOnly()).as("secret " + mount.getName()).isTrue();
+      }
+    }
     assertThat(mounts).extracting(VolumeMount::getMountPath).contains(config.dataDir(), config.host().procfs(),
         config.host().sysfs(), config.host().rootfs(), config.kubelet().logRoot(), "/etc/nodewatch", "/tmp");
     assertThat(config.containers().cgroupRoot()).startsWith(config.host().sysfs());
   }
 
-  @Test
-  void thePodMonitorSelectsTheAgentsAndTheirMetricsPort() throws Exception {
-    GenericKubernetesResource monitor = yaml.readValue(DEPLOY.resolve("podmonitor.yaml").toFile(),
-        GenericKubernetesResource.class);
+  @ParameterizedTest
+  @EnumSource(Source.class)
+  void thePodMonitorSelectsTheAgentsAndTheirMetricsPort(Source source) throws Exception {
+    List<HasMetadata> resources = resources(source);
+    GenericKubernetesResource monitor = only(resources, GenericKubernetesResource.class);
     assertThat(monitor.getApiVersion()).isEqualTo("monitoring.coreos.com/v1");
     assertThat(monitor.getKind()).isEqualTo("PodMonitor");
-    Map<String, String> podLabels = only(manifest(), DaemonSet.class).getSpec().getTemplate().getMetadata()
+    Map<String, String> podLabels = only(resources, DaemonSet.class).getSpec().getTemplate().getMetadata()
         .getLabels();
     Map<String, Object> selector = monitor.get("spec", "selector", "matchLabels");
     assertThat(podLabels).containsAllEntriesOf(selector.entrySet().stream()
@@ -250,6 +301,12 @@ class DeployManifestsTest {
     assertThat(chart.path("name").asText()).isEqualTo("nodewatch");
     assertThat(yaml.treeToValue(values.path("resources"), ResourceRequirements.class)).isEqualTo(
         only(manifest(), DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0).getResources());
+  }
+
+  @Test
+  void helmLintsTheChartWithoutErrors() {
+    LintResult lint = new Helm(DEPLOY.resolve("helm/nodewatch")).lint().strict().call();
+    assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
   }
 
   @Test
