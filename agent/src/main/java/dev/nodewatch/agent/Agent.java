@@ -6,8 +6,10 @@ import dev.nodewatch.agent.config.ConfigMapper;
 import dev.nodewatch.agent.http.DebugServer;
 import dev.nodewatch.agent.http.EventLoopHeartbeat;
 import dev.nodewatch.agent.http.MetricsServer;
+import dev.nodewatch.collectors.cgroup.CgroupLayout;
 import dev.nodewatch.collectors.cgroup.ContainerMetrics;
 import dev.nodewatch.collectors.cgroup.PodContainerIdentity;
+import dev.nodewatch.collectors.cgroup.SandboxProcess;
 import dev.nodewatch.collectors.config.Durations;
 import dev.nodewatch.collectors.host.HostMetrics;
 import dev.nodewatch.collectors.kube.KubeletPods;
@@ -109,7 +111,8 @@ public final class Agent {
       List<CollectedMetrics.Source> sources) {
     LogPathIndex logPaths = new LogPathIndex(Path.of(config.kubelet().logRoot()), config.kubelet().refresh(),
         System::nanoTime);
-    PodContainerIdentity identity = new PodContainerIdentity(kubelet, logPaths, KUBELET_WAIT);
+    PodContainerIdentity identity = new PodContainerIdentity(kubelet, logPaths, KUBELET_WAIT, new SandboxProcess(
+        CgroupLayout.detect(Path.of(config.containers().cgroupRoot())), Path.of(config.host().procfs())));
     for (PodContainerIdentity.Source source : PodContainerIdentity.Source.values()) {
       Gauge.builder("nodewatch.container.cgroups.named", identity, i -> i.namedBy(source))
           .description("Pod and container cgroups the last collection named from each source (none: unnamed).")

@@ -291,16 +291,26 @@ class DeployManifestsTest {
   }
 
   @Test
-  void theHelmChartsDefaultConfigurationIsTheManifests() throws Exception {
-    JsonNode values = yaml.readTree(DEPLOY.resolve("helm/nodewatch/values.yaml").toFile());
-    ConfigMap configMap = only(manifest(), ConfigMap.class);
-    JsonNode manifestConfig = yaml.readTree(configMap.getData().get("nodewatch.yaml"));
-    assertThat(values.get("config")).isEqualTo(manifestConfig);
-    JsonNode chart = yaml.readTree(DEPLOY.resolve("helm/nodewatch/Chart.yaml").toFile());
-    assertThat(chart.path("apiVersion").asText()).isEqualTo("v2");
-    assertThat(chart.path("name").asText()).isEqualTo("nodewatch");
-    assertThat(yaml.treeToValue(values.path("resources"), ResourceRequirements.class)).isEqualTo(
-        only(manifest(), DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0).getResources());
+  void theHelmChartsDefaultConfigurationIsTheManifestsAndLeavesOutItsOwnPods() throws Exception {
+    List<HasMetadata> manifest = manifest();
+    JsonNode manifestConfig = yaml.readTree(only(manifest, ConfigMap.class).getData().get("nodewatch.yaml"));
+    String rendered = new Helm(DEPLOY.resolve("helm/nodewatch")).template().withName("nw").withNamespace("monitoring")
+        .call();
+    List<HasMetadata> chart = parse(rendered);
+    JsonNode chartConfig = yaml.readTree(only(chart, ConfigMap.class).getData().get("nodewatch.yaml"));
+    assertThat(chartConfig.path("logs").path("exclude")).singleElement()
+        .isEqualTo(yaml.getNodeFactory().textNode("/var/log/containers/nw-nodewatch-*_monitoring_*.log"));
+    DaemonSet ds = only(chart, DaemonSet.class);
+    assertThat(ds.getMetadata().getName()).startsWith("nw-nodewatch");
+    assertThat(ds.getMetadata().getNamespace()).isEqualTo("monitoring");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) chartConfig.path("logs")).remove("exclude");
+    ((com.fasterxml.jackson.databind.node.ObjectNode) manifestConfig.path("logs")).remove("exclude");
+    assertThat(chartConfig).isEqualTo(manifestConfig);
+    assertThat(ds.getSpec().getTemplate().getSpec().getContainers().get(0).getResources()).isEqualTo(
+        only(manifest, DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().get(0).getResources());
+    JsonNode chartYaml = yaml.readTree(DEPLOY.resolve("helm/nodewatch/Chart.yaml").toFile());
+    assertThat(chartYaml.path("apiVersion").asText()).isEqualTo("v2");
+    assertThat(chartYaml.path("name").asText()).isEqualTo("nodewatch");
   }
 
   @Test

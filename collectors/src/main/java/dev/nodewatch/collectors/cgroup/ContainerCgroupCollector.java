@@ -92,10 +92,14 @@ public final class ContainerCgroupCollector implements MetricCollector {
   @Override
   public List<MetricFamily> collect() throws IOException {
     List<ContainerCgroup> found = discovery.discover(readers, parallelism);
-    identity.prepare(found);
-    List<Families> slices = read(pods(found));
+    List<Families> slices;
+    try {
+      identity.prepare(found);
+      slices = read(pods(found));
+    } finally {
+      identity.finish();
+    }
     forgetSpecsOfVanished(found);
-    identity.finish();
     Families all = slices.get(0);
     for (Families slice : slices.subList(1, slices.size())) {
       all.append(slice);
@@ -177,7 +181,8 @@ public final class ContainerCgroupCollector implements MetricCollector {
     }
     CgroupStats.Pids pids = new CgroupStats.Pids(processes, podStats.pids().current(), anyPid);
     podStats = new CgroupStats(podStats.cpu(), podStats.memory(), pids, podStats.io());
-    List<PodNetwork.Interface> interfaces = network == null || anyPid == null ? List.of() : network.read(anyPid);
+    List<PodNetwork.Interface> interfaces = network == null || anyPid == null ? List.of()
+        : network.read(anyPid, identity.onHostNetwork(pod.pod()));
     add(f, new Reading(pod.pod(), podStats, spec(pod.pod()), interfaces));
   }
 

@@ -18,6 +18,14 @@ public interface ContainerIdentity {
    */
   ContainerLabels labels(ContainerCgroup cgroup);
 
-  /** Called once at the end of each collection, after the last {@link #labels} call. */
+  /**
+   * Whether a pod uses the node's network namespace: true or false when its spec is known, empty when not (then the
+   * network reader checks the namespace itself).
+   */
+  default java.util.Optional<Boolean> onHostNetwork(ContainerCgroup pod) {
+    return java.util.Optional.empty();
+  }
+
+  /** Called once at the end of each collection (failed or not), after the last {@link #labels} call. */
   default void finish() {}
 }

@@ -10,11 +10,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * Names cgroups from the kubelet's pod list when it answers, else from the log directories.
@@ -22,17 +25,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>A pod cgroup: namespace and pod from its UID; {@code container=""}.
  *   <li>A container the kubelet lists: namespace, pod, container name and image; {@code name} is the container id.
- *   <li>A container of a known pod that nobody lists, which is the pod sandbox ("pause" container): {@code POD}, as
- *       cAdvisor names it, so the usual {@code container!="POD"} filters leave it out.
+ *   <li>The pod sandbox ("pause" container), which no pod status lists: {@code POD}, as cAdvisor names it, so the
+ *       usual {@code container!="POD"} filters leave it out. It is recognised by its process ({@code isSandbox}),
+ *       not by being unknown: a container the kubelet has not reported yet (its status lags the cgroup by a second
+ *       or more, and every restart brings a new id) is unknown too.
  *   <li>Without the kubelet: names from {@code /var/log/containers}, no image (the mixin's {@code image!=""} filter
  *       then hides those series, which is the honest outcome: the image is unknown).
  * </ul>
  *
- * A collection that meets a UID or container id the cache does not know asks the kubelet once (at most every
- * {@code kubelet.refresh}) and waits up to {@code maxWait} for the answer, so a new pod's first series already carry
- * its names instead of changing labels one scrape later. An id still unknown after a refresh that happened after it
- * was first seen is a sandbox, and asks nothing more (a failed refresh settles nothing). How many cgroups each source named in the last collection is
- * in {@link #namedBy}.
+ * A collection that meets a pod UID or a (non-sandbox) container id the cache does not know asks the kubelet (at
+ * most once per {@code kubelet.refresh}, which {@link KubeletPods} enforces) and waits up to {@code maxWait}, so a
+ * new pod's first series already carry its names instead of changing labels a scrape later. How many cgroups each
+ * source named in the last collection is in {@link #namedBy}. Thread-safe: labels are asked for from the
+ * collection's reader threads at once.
  */
 public final class PodContainerIdentity implements ContainerIdentity {
 
@@ -42,17 +47,21 @@ public final class PodContainerIdentity implements ContainerIdentity {
   private final KubeletPods kubelet;
   private final LogPathIndex logPaths;
   private final Duration maxWait;
-  /** Ids the kubelet's cache lacked, with the count of successful refreshes when first seen. */
-  private final Map<String, Long> unknownSince = new ConcurrentHashMap<>();
+  private final Predicate<ContainerCgroup> isSandbox;
+  /** Whether a container id is a sandbox; ids never change meaning, so each is looked at once. */
+  private final Map<String, Boolean> sandboxes = new ConcurrentHashMap<>();
   private final Map<Source, AtomicLong> namedBy = Map.of(Source.KUBELET, new AtomicLong(),
       Source.LOG_PATH, new AtomicLong(), Source.NONE, new AtomicLong());
   private final Map<Source, AtomicLong> counting = Map.of(Source.KUBELET, new AtomicLong(),
       Source.LOG_PATH, new AtomicLong(), Source.NONE, new AtomicLong());
 
-  public PodContainerIdentity(KubeletPods kubelet, LogPathIndex logPaths, Duration maxWait) {
+  /** @param isSandbox whether a container cgroup holds the pod's sandbox (its process is {@code pause}) */
+  public PodContainerIdentity(KubeletPods kubelet, LogPathIndex logPaths, Duration maxWait,
+      Predicate<ContainerCgroup> isSandbox) {
     this.kubelet = kubelet;
     this.logPaths = logPaths;
     this.maxWait = maxWait;
+    this.isSandbox = isSandbox;
   }
 
   /** Cgroups each source named in the last collection. */
@@ -62,21 +71,19 @@ public final class PodContainerIdentity implements ContainerIdentity {
 
   @Override
   public void prepare(List<ContainerCgroup> cgroups) {
+    Set<String> live = cgroups.stream().filter(c -> !c.isPod()).map(ContainerCgroup::containerId)
+        .collect(Collectors.toSet());
+    sandboxes.keySet().retainAll(live);
     boolean missing = false;
     boolean askKubelet = false;
-    long completed = kubelet.successfulRefreshes();
     for (ContainerCgroup c : cgroups) {
-      String key = c.isPod() ? c.podUid() : c.containerId();
-      boolean known = c.isPod() ? kubelet.cachedByUid(key).isPresent() : kubelet.cachedByContainerId(key).isPresent();
-      if (known) {
+      if (c.isPod() ? kubelet.cachedByUid(c.podUid()).isPresent()
+          : kubelet.cachedByContainerId(c.containerId()).isPresent()) {
         continue;
       }
       missing = true;
-      Long since = unknownSince.putIfAbsent(key, completed);
-      askKubelet |= since == null || since == completed;
+      askKubelet |= c.isPod() || !sandbox(c);
     }
-    unknownSince.keySet().retainAll(cgroups.stream()
-        .map(c -> c.isPod() ? c.podUid() : c.containerId()).collect(java.util.stream.Collectors.toSet()));
     if (askKubelet && kubelet.enabled()) {
       awaitRefresh();
     }
@@ -87,6 +94,10 @@ public final class PodContainerIdentity implements ContainerIdentity {
         throw new UncheckedIOException("cannot list the log directories to name containers", e);
       }
     }
+  }
+
+  private boolean sandbox(ContainerCgroup container) {
+    return sandboxes.computeIfAbsent(container.containerId(), id -> isSandbox.test(container));
   }
 
   private void awaitRefresh() {
@@ -101,9 +112,15 @@ public final class PodContainerIdentity implements ContainerIdentity {
     }
   }
 
+  /** Publishes this collection's counts to {@link #namedBy}. */
   @Override
   public void finish() {
     counting.forEach((source, count) -> namedBy.get(source).set(count.getAndSet(0)));
+  }
+
+  @Override
+  public Optional<Boolean> onHostNetwork(ContainerCgroup pod) {
+    return kubelet.cachedByUid(pod.podUid()).map(PodMetadata::hostNetwork);
   }
 
   @Override
@@ -125,16 +142,20 @@ public final class PodContainerIdentity implements ContainerIdentity {
       return counted(Source.KUBELET, new ContainerLabels(id, container.image(), owner.get().namespace(),
           owner.get().name(), container.name()));
     }
-    Optional<LogPathIndex.Names> logged = logPaths.byContainerId(id);
-    if (logged.isPresent()) {
-      LogPathIndex.Names n = logged.get();
-      return counted(Source.LOG_PATH, new ContainerLabels(id, "", n.namespace(), n.pod(), n.container()));
+    String sandboxName = sandbox(cgroup) ? "POD" : "";
+    if (sandboxName.isEmpty()) {
+      Optional<LogPathIndex.Names> logged = logPaths.byContainerId(id);
+      if (logged.isPresent()) {
+        LogPathIndex.Names n = logged.get();
+        return counted(Source.LOG_PATH, new ContainerLabels(id, "", n.namespace(), n.pod(), n.container()));
+      }
     }
     if (pod.isPresent()) {
-      return counted(Source.KUBELET, new ContainerLabels(id, "", pod.get().namespace(), pod.get().name(), "POD"));
+      return counted(Source.KUBELET, new ContainerLabels(id, "", pod.get().namespace(), pod.get().name(),
+          sandboxName));
     }
     return logPaths.byUid(cgroup.podUid())
-        .map(n -> counted(Source.LOG_PATH, new ContainerLabels(id, "", n.namespace(), n.pod(), "POD")))
+        .map(n -> counted(Source.LOG_PATH, new ContainerLabels(id, "", n.namespace(), n.pod(), sandboxName)))
         .orElseGet(() -> counted(Source.NONE, new ContainerLabels(id, "", "", "", "")));
   }
 

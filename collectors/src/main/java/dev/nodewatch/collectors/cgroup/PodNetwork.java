@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A pod's network counters, read from {@code <procfs>/<pid>/net/dev} of one of its processes: every container of a
@@ -16,8 +17,7 @@ import java.util.List;
  *
  * <p>A pod on the host network would report the node's own interfaces as its traffic, and every such pod would
  * repeat them; those pods get no network series (the host's are in {@code node_network_*}). They are recognised by
- * their network namespace link being the same as PID 1's; when the link cannot be read (no permission to inspect
- * another user's process), the counters are reported.
+ * their spec ({@code hostNetwork}, from the kubelet) or, without one, by their network namespace link being PID 1's.
  */
 public final class PodNetwork {
 
@@ -33,10 +33,16 @@ public final class PodNetwork {
     this.skipped = skipped;
   }
 
-  /** The interfaces of {@code pid}'s network namespace; empty when the process is gone or shares the host's. */
-  public List<Interface> read(long pid) throws IOException {
+  /**
+   * The interfaces of {@code pid}'s network namespace; empty when the process is gone or shares the host's.
+   *
+   * @param hostNetwork the pod spec's {@code hostNetwork} when known (from the kubelet); when empty, the namespace
+   *     links are compared, which needs permission to inspect PID 1 (CAP_SYS_PTRACE) and counts as "not the host's"
+   *     without it
+   */
+  public List<Interface> read(long pid, Optional<Boolean> hostNetwork) throws IOException {
     Path process = procfs.resolve(Long.toString(pid));
-    if (isHostNamespace(process)) {
+    if (hostNetwork.orElseGet(() -> isHostNamespace(process))) {
       return List.of();
     }
     String text = KernelFiles.asciiOrNull(process.resolve("net/dev"));

@@ -32,7 +32,8 @@ final class PodListParser {
         continue;
       }
       pods.add(new PodMetadata(meta.path("namespace").asText(""), meta.path("name").asText(""), uid,
-          strings(meta.path("labels")), strings(meta.path("annotations")), containers(item)));
+          strings(meta.path("labels")), strings(meta.path("annotations")), containers(item),
+          item.path("spec").path("hostNetwork").asBoolean(false)));
     }
     return pods;
   }

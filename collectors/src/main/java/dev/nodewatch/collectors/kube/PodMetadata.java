@@ -9,7 +9,7 @@ import java.util.Optional;
  * hands the same instance to every reader.
  */
 public record PodMetadata(String namespace, String name, String uid, Map<String, String> labels,
-    Map<String, String> annotations, List<ContainerMetadata> containers) {
+    Map<String, String> annotations, List<ContainerMetadata> containers, boolean hostNetwork) {
 
   public PodMetadata {
     uid = uid == null ? "" : uid;
@@ -24,7 +24,7 @@ public record PodMetadata(String namespace, String name, String uid, Map<String,
    */
   public static PodMetadata fromPath(PodLogPath path) {
     return new PodMetadata(path.namespace(), path.pod(), path.podUid().orElse(""), Map.of(), Map.of(),
-        List.of(new ContainerMetadata(path.container(), "", path.containerId().orElse(""))));
+        List.of(new ContainerMetadata(path.container(), "", path.containerId().orElse(""))), false);
   }
 
   public Optional<ContainerMetadata> container(String containerName) {

@@ -64,37 +64,81 @@ public final class CollectionRunner implements AutoCloseable {
 
   /** Collects from every collector, joining a collection already in flight. Blocks up to the timeout. */
   public List<Outcome> collect() throws InterruptedException {
-    CompletableFuture<List<Outcome>> mine;
-    boolean owner = false;
+    return start().await();
+  }
+
+  /**
+   * Starts a collection, or joins the one in flight; {@link Pending#await} gives its outcomes. Starting several
+   * runners before awaiting any lets them collect at once, each under its own deadline, so a scrape waits for the
+   * slowest, not for the sum. Every started collection must be awaited.
+   */
+  public Pending start() {
     synchronized (this) {
-      if (inFlight == null) {
-        inFlight = new CompletableFuture<>();
-        owner = true;
+      if (inFlight != null) {
+        return new Pending(inFlight, null, 0);
       }
-      mine = inFlight;
-    }
-    if (!owner) {
-      try {
-        // The owner answers within the timeout; the margin covers its bookkeeping, the bound covers anything else.
-        return mine.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("shared collection failed", e.getCause());
-      } catch (TimeoutException e) {
-        throw new IllegalStateException("shared collection did not finish in time", e);
-      }
+      inFlight = new CompletableFuture<>();
     }
     try {
-      List<Outcome> outcomes = runAll();
-      mine.complete(outcomes);
-      return outcomes;
-    } catch (Throwable e) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      return new Pending(inFlight, submitAll(), deadline);
+    } catch (RuntimeException | Error e) {
       // Errors too (no native thread for the pool): callers joining this collection must never wait forever.
-      mine.completeExceptionally(e);
+      finish(null, e);
       throw e;
-    } finally {
-      synchronized (this) {
-        inFlight = null;
+    }
+  }
+
+  /** A started collection. */
+  public final class Pending {
+    private final CompletableFuture<List<Outcome>> shared;
+    private final List<Run> runs;
+    private final long deadlineNanos;
+
+    /** @param runs this caller's own runs, or null when it joined another caller's collection */
+    private Pending(CompletableFuture<List<Outcome>> shared, List<Run> runs, long deadlineNanos) {
+      this.shared = shared;
+      this.runs = runs;
+      this.deadlineNanos = deadlineNanos;
+    }
+
+    /** The outcomes, waiting up to the collection's deadline. */
+    public List<Outcome> await() throws InterruptedException {
+      if (runs == null) {
+        try {
+          // The owner answers within the timeout; the margin covers its bookkeeping, the bound anything else.
+          return shared.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("shared collection failed", e.getCause());
+        } catch (TimeoutException e) {
+          throw new IllegalStateException("shared collection did not finish in time", e);
+        }
       }
+      List<Outcome> outcomes = null;
+      Throwable failure = null;
+      try {
+        outcomes = outcomes(runs, deadlineNanos);
+        return outcomes;
+      } catch (Throwable e) {
+        failure = e;
+        throw e;
+      } finally {
+        finish(outcomes, failure);
+      }
+    }
+  }
+
+  /** Ends the collection in flight: joiners get its outcomes or its failure, and the next start begins anew. */
+  private void finish(List<Outcome> outcomes, Throwable failure) {
+    CompletableFuture<List<Outcome>> done;
+    synchronized (this) {
+      done = inFlight;
+      inFlight = null;
+    }
+    if (failure != null) {
+      done.completeExceptionally(failure);
+    } else {
+      done.complete(outcomes);
     }
   }
 
@@ -111,8 +155,8 @@ public final class CollectionRunner implements AutoCloseable {
     }
   }
 
-  private List<Outcome> runAll() throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  /** Submits every collector not still running from an earlier scrape; a null entry stands for one that is. */
+  private List<Run> submitAll() {
     List<Run> runs = new ArrayList<>(collectors.size());
     for (MetricCollector c : collectors) {
       Future<?> previous = running.get(c.name());
@@ -132,6 +176,10 @@ public final class CollectionRunner implements AutoCloseable {
       running.put(c.name(), run.future);
       runs.add(run);
     }
+    return runs;
+  }
+
+  private List<Outcome> outcomes(List<Run> runs, long deadline) throws InterruptedException {
     List<Outcome> outcomes = new ArrayList<>(collectors.size());
     for (int i = 0; i < collectors.size(); i++) {
       MetricCollector c = collectors.get(i);

@@ -216,4 +216,26 @@ class ContainerCgroupCollectorTest {
       files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
+
+  @Test
+  void aPodTheKubeletSaysIsOnTheHostNetworkGetsNoNetworkSeries(@TempDir Path proc) throws Exception {
+    writeTree();
+    write(proc, "41/net/dev", "h\nh\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n");
+    ContainerIdentity hostNetworkPods = new ContainerIdentity() {
+      @Override
+      public ContainerLabels labels(ContainerCgroup cgroup) {
+        return ContainerLabels.UNKNOWN;
+      }
+
+      @Override
+      public java.util.Optional<Boolean> onHostNetwork(ContainerCgroup pod) {
+        return java.util.Optional.of(true);
+      }
+    };
+    ContainerCgroupCollector collector = new ContainerCgroupCollector(CgroupLayout.detect(root),
+        new CgroupV2Reader(root, skipped), hostNetworkPods, io -> "/dev/sda", new PodNetwork(proc, skipped),
+        Duration.ofSeconds(60), clock::get, Runnable::run, 1);
+
+    assertThat(byName(collector.collect())).doesNotContainKey("container_network_receive_bytes_total");
+  }
 }

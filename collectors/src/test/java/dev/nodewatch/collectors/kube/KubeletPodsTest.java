@@ -219,12 +219,13 @@ class KubeletPodsTest {
   @Test
   void cgroupsAreNamedFromTheKubeletAndTheSandboxAsksOnlyOnce() throws Exception {
     KubeletPods pods = kubeletPods(endpoint(), tokenFile, caFile);
+    String sandboxId = "5".repeat(64);
     PodContainerIdentity identity = new PodContainerIdentity(pods,
-        new LogPathIndex(dir.resolve("no-logs"), Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5));
+        new LogPathIndex(dir.resolve("no-logs"), Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5),
+        c -> c.containerId().equals(sandboxId));
     ContainerCgroup pod = new ContainerCgroup(WEB_UID, null, null, Path.of("kubepods/pod" + WEB_UID));
     ContainerCgroup nginx = new ContainerCgroup(WEB_UID, NGINX_ID, "containerd", Path.of("kubepods/pod" + WEB_UID,
         NGINX_ID));
-    String sandboxId = "5".repeat(64);
     ContainerCgroup sandbox = new ContainerCgroup(WEB_UID, sandboxId, "containerd", Path.of("kubepods/pod" + WEB_UID,
         sandboxId));
     List<ContainerCgroup> cgroups = List.of(pod, nginx, sandbox);
@@ -242,7 +243,33 @@ class KubeletPodsTest {
 
     identity.prepare(cgroups);
     identity.finish();
-    assertThat(podRequests).as("the sandbox stayed unknown after a refresh: not asked for again").hasValue(1);
+    assertThat(podRequests).as("the sandbox is never asked about").hasValue(1);
+  }
+
+  @Test
+  void aContainerTheKubeletHasNotReportedYetIsAskedAboutAgainAfterTheInterval() throws Exception {
+    MutableClock clock = new MutableClock();
+    KubeletPods pods = new KubeletPods(vertx, config(endpoint(), tokenFile, caFile), Duration.ofSeconds(30), clock);
+    PodContainerIdentity identity = new PodContainerIdentity(pods,
+        new LogPathIndex(dir.resolve("no-logs"), Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5),
+        c -> false);
+    // a restarted nginx: a new id the pod status does not show yet
+    String restarted = "7".repeat(64);
+    ContainerCgroup fresh = new ContainerCgroup(WEB_UID, restarted, "containerd", Path.of("kubepods/pod" + WEB_UID,
+        restarted));
+
+    identity.prepare(List.of(fresh));
+    assertThat(identity.labels(fresh)).as("not mistaken for the sandbox")
+        .isEqualTo(new ContainerLabels(restarted, "", "shop", "web-7d9f8b6c5d-x2x4z", ""));
+    identity.finish();
+    identity.prepare(List.of(fresh));
+    identity.finish();
+    assertThat(podRequests).as("within the interval").hasValue(1);
+
+    clock.advance(Duration.ofSeconds(30));
+    identity.prepare(List.of(fresh));
+    identity.finish();
+    assertThat(podRequests).as("asked again once the interval passed").hasValue(2);
   }
 
   @Test
@@ -258,7 +285,7 @@ class KubeletPodsTest {
     Files.createSymbolicLink(logRoot.resolve("containers/web-0_shop_nginx-" + NGINX_ID + ".log"),
         logRoot.resolve("pods/shop_web-0_" + WEB_UID + "/nginx/0.log"));
     PodContainerIdentity identity = new PodContainerIdentity(pods,
-        new LogPathIndex(logRoot, Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5));
+        new LogPathIndex(logRoot, Duration.ofSeconds(30), System::nanoTime), Duration.ofSeconds(5), c -> false);
     ContainerCgroup pod = new ContainerCgroup(WEB_UID, null, null, Path.of("kubepods/pod" + WEB_UID));
     ContainerCgroup nginx = new ContainerCgroup(WEB_UID, NGINX_ID, null, Path.of("kubepods/pod" + WEB_UID, NGINX_ID));
     ContainerCgroup stranger = new ContainerCgroup("0000", "9".repeat(64), null, Path.of("kubepods/pod0000", "x"));

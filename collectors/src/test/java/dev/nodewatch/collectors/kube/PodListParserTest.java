@@ -41,6 +41,8 @@ class PodListParserTest {
         .isEqualTo("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     assertThat(pods.get(0).container("log-shipper").orElseThrow().containerId()).isEmpty();
     assertThat(pods.get(1).container("etcd").orElseThrow().containerId()).startsWith("fedcba98").hasSize(64);
+    assertThat(pods.get(1).hostNetwork()).as("a static pod on the node's network").isTrue();
+    assertThat(pods.get(0).hostNetwork()).isFalse();
   }
 
   @Test

@@ -45,21 +45,33 @@ public final class CollectedMetrics implements Supplier<List<MetricFamily>> {
   public List<MetricFamily> get() {
     List<MetricFamily> out = new ArrayList<>();
     List<Outcome> all = new ArrayList<>();
+    // Every source starts before any is awaited: they collect at once, so a scrape takes as long as the slowest
+    // source (at most one collector_timeout), not the sum, and still answers within a scrape timeout.
+    List<CollectionRunner.Pending> started = new ArrayList<>(sources.size());
     for (Source source : sources) {
+      started.add(source.runner().start());
+    }
+    boolean interrupted = false;
+    for (int i = 0; i < sources.size(); i++) {
       List<Outcome> outcomes;
       try {
-        outcomes = source.runner().collect();
+        outcomes = started.get(i).await();
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return List.of();
+        // the others are still awaited: a started collection left unawaited would never end
+        interrupted = true;
+        continue;
       }
       for (Outcome outcome : outcomes) {
         out.addAll(outcome.families());
       }
-      if (source.legacyPrefix() != null) {
-        out.addAll(health(source.legacyPrefix(), outcomes));
+      if (sources.get(i).legacyPrefix() != null) {
+        out.addAll(health(sources.get(i).legacyPrefix(), outcomes));
       }
       all.addAll(outcomes);
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      return List.of();
     }
     out.addAll(health("nodewatch", all));
     MetricFamily.Builder skippedLines = MetricFamily.counter("nodewatch_host_lines_skipped_total",

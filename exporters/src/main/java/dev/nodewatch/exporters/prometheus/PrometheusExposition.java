@@ -103,7 +103,14 @@ public final class PrometheusExposition {
       return part;
     }, helper);
     write(families.subList(0, split), body, openMetrics);
-    if (secondHalf != null) {
+    if (secondHalf == null) {
+      return;
+    }
+    // The helper's threads may still be busy with a collection that outlived its timeout: a half that has not
+    // started yet is written here instead of waiting for them; one that has started finishes on its own.
+    if (secondHalf.cancel(false)) {
+      write(second, body, openMetrics);
+    } else {
       body.appendBuffer(secondHalf.join());
     }
   }
