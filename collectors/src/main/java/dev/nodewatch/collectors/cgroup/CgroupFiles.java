@@ -68,28 +68,59 @@ final class CgroupFiles {
     }
   }
 
-  /** A flat-keyed file ({@code key value} per line): garbage lines are skipped and counted. Empty when missing. */
-  Map<String, Long> keyed(Path file) {
+  /**
+   * The wanted keys of a flat-keyed file ({@code key value} per line), absent keys left out; empty when the file is
+   * missing. Lines that are not two fields are skipped and counted, as are non-numeric values of wanted keys. Keys
+   * not asked for are passed over without being copied out: a 6.x kernel's {@code memory.stat} has some 45 lines, of
+   * which a collection uses 4, in each of a thousand cgroups.
+   */
+  Map<String, Long> keyed(Path file, String... wanted) {
     String text = text(file);
-    Map<String, Long> out = new HashMap<>();
+    Map<String, Long> out = new HashMap<>(wanted.length * 2);
     if (text == null) {
       return out;
     }
-    forEachLine(text, line -> {
-      String[] f = fields(line);
-      if (f.length == 0) {
-        return;
+    int length = text.length();
+    int pos = 0;
+    while (pos < length) {
+      int eol = text.indexOf('\n', pos);
+      if (eol < 0) {
+        eol = length;
       }
-      if (f.length != 2) {
-        skipped.add(COLLECTOR);
-        return;
+      int keyStart = skipBlanks(text, pos, eol);
+      int keyEnd = skipWord(text, keyStart, eol);
+      int valueStart = skipBlanks(text, keyEnd, eol);
+      int valueEnd = skipWord(text, valueStart, eol);
+      if (keyStart < eol && (valueStart == eol || skipBlanks(text, valueEnd, eol) != eol)) {
+        skipped.add(COLLECTOR); // one field, or more than two
+      } else if (keyStart < eol) {
+        for (String key : wanted) {
+          if (key.length() == keyEnd - keyStart && text.startsWith(key, keyStart)) {
+            Long value = parse(text.substring(valueStart, valueEnd));
+            if (value != null) {
+              out.put(key, value);
+            }
+            break;
+          }
+        }
       }
-      Long value = parse(f[1]);
-      if (value != null) {
-        out.put(f[0], value);
-      }
-    });
+      pos = eol + 1;
+    }
     return out;
+  }
+
+  private static int skipBlanks(String text, int from, int to) {
+    while (from < to && text.charAt(from) <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  private static int skipWord(String text, int from, int to) {
+    while (from < to && text.charAt(from) > ' ') {
+      from++;
+    }
+    return from;
   }
 
   /**

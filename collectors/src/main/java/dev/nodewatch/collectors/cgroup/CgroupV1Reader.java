@@ -90,8 +90,8 @@ public final class CgroupV1Reader implements CgroupReader {
     return dir == null ? null : files.number(dir.resolve(file));
   }
 
-  private Map<String, Long> keyed(Path dir, String file) throws IOException {
-    return dir == null ? Map.of() : files.keyed(dir.resolve(file));
+  private Map<String, Long> keyed(Path dir, String file, String... wanted) {
+    return dir == null ? Map.of() : files.keyed(dir.resolve(file), wanted);
   }
 
   private static Long limit(Long value) {
@@ -101,8 +101,8 @@ public final class CgroupV1Reader implements CgroupReader {
   private CgroupStats.Cpu cpu(Path relative) throws IOException {
     Path cpuacct = dir("cpuacct", relative);
     Path cpu = dir("cpu", relative);
-    Map<String, Long> ticks = keyed(cpuacct, "cpuacct.stat");
-    Map<String, Long> stat = keyed(cpu, "cpu.stat");
+    Map<String, Long> ticks = keyed(cpuacct, "cpuacct.stat", "user", "system");
+    Map<String, Long> stat = keyed(cpu, "cpu.stat", "nr_periods", "nr_throttled", "throttled_time");
     return new CgroupStats.Cpu(number(cpuacct, "cpuacct.usage"), CgroupFiles.times(ticks.get("user"), NANOS_PER_TICK),
         CgroupFiles.times(ticks.get("system"), NANOS_PER_TICK), stat.get("nr_periods"), stat.get("nr_throttled"),
         stat.get("throttled_time"));
@@ -110,7 +110,8 @@ public final class CgroupV1Reader implements CgroupReader {
 
   private CgroupStats.Memory memory(Path relative) throws IOException {
     Path memory = dir("memory", relative);
-    Map<String, Long> stat = keyed(memory, "memory.stat");
+    Map<String, Long> stat = keyed(memory, "memory.stat", "total_rss", "total_cache", "total_mapped_file",
+        "total_inactive_file", "total_swap");
     Long usage = number(memory, "memory.usage_in_bytes");
     Long memsw = number(memory, "memory.memsw.usage_in_bytes");
     // not a ternary: mixing long and Long there would unbox a missing total_swap into a NullPointerException
@@ -121,7 +122,7 @@ public final class CgroupV1Reader implements CgroupReader {
     return new CgroupStats.Memory(usage, number(memory, "memory.max_usage_in_bytes"),
         number(memory, "memory.failcnt"), stat.get("total_rss"), stat.get("total_cache"),
         stat.get("total_mapped_file"), stat.get("total_inactive_file"), swap,
-        keyed(memory, "memory.oom_control").get("oom_kill")); // oom_kill exists from Linux 4.13
+        keyed(memory, "memory.oom_control", "oom_kill").get("oom_kill")); // oom_kill exists from Linux 4.13
   }
 
   private CgroupStats.Pids pids(Path relative) throws IOException {

@@ -88,15 +88,16 @@ public final class CgroupV2Reader implements CgroupReader {
   }
 
   private CgroupStats.Cpu cpu(Path dir) throws IOException {
-    Map<String, Long> stat = files.keyed(dir.resolve("cpu.stat"));
+    Map<String, Long> stat = files.keyed(dir.resolve("cpu.stat"), "usage_usec", "user_usec", "system_usec",
+        "nr_periods", "nr_throttled", "throttled_usec");
     return new CgroupStats.Cpu(CgroupFiles.times(stat.get("usage_usec"), 1000),
         CgroupFiles.times(stat.get("user_usec"), 1000), CgroupFiles.times(stat.get("system_usec"), 1000),
         stat.get("nr_periods"), stat.get("nr_throttled"), CgroupFiles.times(stat.get("throttled_usec"), 1000));
   }
 
   private CgroupStats.Memory memory(Path dir) throws IOException {
-    Map<String, Long> stat = files.keyed(dir.resolve("memory.stat"));
-    Map<String, Long> events = files.keyed(dir.resolve("memory.events"));
+    Map<String, Long> stat = files.keyed(dir.resolve("memory.stat"), "anon", "file", "file_mapped", "inactive_file");
+    Map<String, Long> events = files.keyed(dir.resolve("memory.events"), "oom_kill");
     // not a ternary: mixing Long and 0L there would unbox a missing file into a NullPointerException
     Long swap = 0L;
     if (hostHasSwap.getAsBoolean()) {

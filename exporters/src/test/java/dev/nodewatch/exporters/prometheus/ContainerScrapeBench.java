@@ -24,13 +24,24 @@ import java.util.concurrent.Executors;
  * the systemd layout and times what a scrape of container metrics costs: one collection through the same runner
  * the agent uses, plus rendering the Prometheus text format. Prints p50/p99 wall time, CPU and allocation per scrape
  * (all threads of the process), the series per container and the body size, twice: steady state (limits cached, as
- * between refreshes) and cold (every file read, as on the first scrape and once per {@code spec_refresh}).
+ * between refreshes) and cold (every file read, as on the first scrape and once per {@code spec_refresh}). The files
+ * have the lines a 6.x kernel writes (memory.stat's ~50 keys, memory.peak), with made-up values.
  *
  * <p>Usage: {@code ContainerScrapeBench <containers> <iterations> <dir>}
  */
 public final class ContainerScrapeBench {
 
   private static final int PARALLELISM = 2;
+  /** The keys a 6.x kernel writes in a cgroup's memory.stat, in its order (values made up). */
+  private static final String MEMORY_STAT = String.join("", java.util.stream.Stream.of("anon", "file", "kernel",
+      "kernel_stack", "pagetables", "sec_pagetables", "percpu", "sock", "vmalloc", "shmem", "zswap", "zswapped",
+      "file_mapped", "file_dirty", "file_writeback", "swapcached", "anon_thp", "file_thp", "shmem_thp",
+      "inactive_anon", "active_anon", "inactive_file", "active_file", "unevictable", "slab_reclaimable",
+      "slab_unreclaimable", "slab", "workingset_refault_anon", "workingset_refault_file", "workingset_activate_anon",
+      "workingset_activate_file", "workingset_restore_anon", "workingset_restore_file", "workingset_nodereclaim",
+      "pgscan", "pgsteal", "pgscan_kswapd", "pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "pgfault",
+      "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate", "pglazyfree", "pglazyfreed", "zswpin", "zswpout",
+      "thp_fault_alloc", "thp_collapse_alloc").map(k -> k + " " + (k.length() * 1048576L) + "\n").toList());
 
   private ContainerScrapeBench() {}
 
@@ -121,18 +132,18 @@ public final class ContainerScrapeBench {
 
   private static void files(Path dir, int n) throws Exception {
     Files.writeString(dir.resolve("cpu.stat"), "usage_usec " + (1_000_000L + n) + "\nuser_usec 600000\n"
-        + "system_usec 400000\nnr_periods 1000\nnr_throttled 10\nthrottled_usec 5000\n");
+        + "system_usec 400000\ncore_sched.force_idle_usec 0\nnr_periods 1000\nnr_throttled 10\n"
+        + "throttled_usec 5000\nnr_bursts 0\nburst_usec 0\n");
     Files.writeString(dir.resolve("cpu.max"), "200000 100000\n");
     Files.writeString(dir.resolve("cpu.weight"), "79\n");
     Files.writeString(dir.resolve("memory.current"), (64L << 20) + "\n");
     Files.writeString(dir.resolve("memory.peak"), (80L << 20) + "\n"); // kernels 5.19 and later
-    Files.writeString(dir.resolve("memory.stat"), "anon 50331648\nfile 16777216\nfile_mapped 4194304\n"
-        + "inactive_file 8388608\nactive_file 8388608\nshmem 0\nkernel_stack 65536\n");
+    Files.writeString(dir.resolve("memory.stat"), MEMORY_STAT);
     Files.writeString(dir.resolve("memory.max"), (256L << 20) + "\n");
     Files.writeString(dir.resolve("memory.low"), "0\n");
     Files.writeString(dir.resolve("memory.swap.current"), "0\n");
     Files.writeString(dir.resolve("memory.swap.max"), "max\n");
-    Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+    Files.writeString(dir.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n");
     Files.writeString(dir.resolve("pids.current"), "12\n");
     Files.writeString(dir.resolve("pids.max"), "max\n");
     Files.writeString(dir.resolve("io.stat"), "254:0 rbytes=1048576 wbytes=2097152 rios=10 wios=20 dbytes=0 dios=0\n");
