@@ -1,0 +1,58 @@
+package dev.nodewatch.collectors.logs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * Which file a tailed log file is, whatever its name: kubelet renames {@code 0.log} to {@code 0.log.<time>} when it
+ * rotates, so a name proves nothing. Device and inode identify a file while it exists; but filesystems hand a freed
+ * inode to the next new file at once, so a checksum of the file's first bytes ({@code fingerprint}, over
+ * {@code fingerprintLength} bytes, up to {@value #FINGERPRINT_BYTES}) tells a reused inode from the file seen
+ * before. A file shorter than that is fingerprinted over what it has, and compared over that much later on.
+ */
+public record FileIdentity(long device, long inode, int fingerprintLength, long fingerprint) {
+
+  static final int FINGERPRINT_BYTES = 256;
+
+  /** The identity of the file open on {@code channel}, found at {@code path} (for its device and inode). */
+  public static FileIdentity of(Path path, FileChannel channel) throws IOException {
+    Map<String, Object> attributes = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+    ByteBuffer start = readStart(channel, FINGERPRINT_BYTES);
+    return new FileIdentity(((Number) attributes.get("dev")).longValue(), ((Number) attributes.get("ino")).longValue(),
+        start.remaining(), crc(start));
+  }
+
+  /**
+   * Whether the file open on {@code channel} is this one: the same device and inode, checked by the caller, and the
+   * same first {@code fingerprintLength} bytes. A file that shrank below them (copytruncate) is not the same.
+   */
+  public boolean sameStart(FileChannel channel) throws IOException {
+    ByteBuffer start = readStart(channel, fingerprintLength);
+    return start.remaining() == fingerprintLength && crc(start) == fingerprint;
+  }
+
+  /** Same device and inode; the fingerprint may still tell a reused inode apart ({@link #sameStart}). */
+  public boolean sameInode(FileIdentity other) {
+    return device == other.device && inode == other.inode;
+  }
+
+  private static ByteBuffer readStart(FileChannel channel, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.allocate(length);
+    while (buffer.hasRemaining() && channel.read(buffer, buffer.position()) > 0) {
+      // positional reads: the channel's own position, where the tailer reads, is left alone
+    }
+    return buffer.flip();
+  }
+
+  private static long crc(ByteBuffer bytes) {
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.duplicate());
+    return crc.getValue();
+  }
+}
