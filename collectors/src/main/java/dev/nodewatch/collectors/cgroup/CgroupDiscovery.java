@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,22 +55,16 @@ public final class CgroupDiscovery {
     if (base != null && Files.isDirectory(base)) {
       walk(base, 0, pods);
     }
-    int slices = Math.max(1, Math.min(parallelism, pods.size()));
-    List<CompletableFuture<List<ContainerCgroup>>> parts = new ArrayList<>(slices);
-    for (int s = 0; s < slices; s++) {
-      List<PodDir> slice = pods.subList(pods.size() * s / slices, pods.size() * (s + 1) / slices);
-      parts.add(CompletableFuture.supplyAsync(() -> {
-        List<ContainerCgroup> out = new ArrayList<>(slice.size() * 3);
-        for (PodDir pod : slice) {
-          out.add(new ContainerCgroup(pod.uid(), null, null, base.relativize(pod.dir())));
-          containers(base, pod.dir(), pod.uid(), out);
-        }
-        return out;
-      }, executor));
-    }
     List<ContainerCgroup> out = new ArrayList<>(pods.size() * 3);
-    for (CompletableFuture<List<ContainerCgroup>> part : parts) {
-      out.addAll(part.join());
+    for (List<ContainerCgroup> slice : Slices.map(pods, parallelism, executor, podDirs -> {
+      List<ContainerCgroup> found = new ArrayList<>(podDirs.size() * 3);
+      for (PodDir pod : podDirs) {
+        found.add(new ContainerCgroup(pod.uid(), null, null, base.relativize(pod.dir())));
+        containers(base, pod.dir(), pod.uid(), found);
+      }
+      return found;
+    })) {
+      out.addAll(slice);
     }
     return out;
   }

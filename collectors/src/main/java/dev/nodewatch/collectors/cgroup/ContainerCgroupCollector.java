@@ -4,7 +4,6 @@ import dev.nodewatch.collectors.host.NetDevTable;
 import dev.nodewatch.collectors.metrics.MetricCollector;
 import dev.nodewatch.collectors.metrics.MetricFamily;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
@@ -127,36 +125,13 @@ public final class ContainerCgroupCollector implements MetricCollector {
    * (a pod's own series after its containers').
    */
   private List<Families> read(List<Pod> pods) throws IOException {
-    int slices = Math.min(parallelism, Math.max(1, pods.size()));
-    List<CompletableFuture<Families>> parts = new ArrayList<>(slices);
-    for (int s = 0; s < slices; s++) {
-      List<Pod> slice = pods.subList(pods.size() * s / slices, pods.size() * (s + 1) / slices);
-      parts.add(CompletableFuture.supplyAsync(() -> readSlice(slice), readers));
-    }
-    List<Families> out = new ArrayList<>(slices);
-    for (CompletableFuture<Families> part : parts) {
-      try {
-        out.add(part.join());
-      } catch (java.util.concurrent.CompletionException e) {
-        if (e.getCause() instanceof UncheckedIOException io) {
-          throw io.getCause();
-        }
-        throw e;
-      }
-    }
-    return out;
-  }
-
-  private Families readSlice(List<Pod> slice) {
-    Families f = new Families();
-    try {
+    return Slices.map(pods, parallelism, readers, slice -> {
+      Families f = new Families();
       for (Pod pod : slice) {
         readPod(pod, f);
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return f;
+      return f;
+    });
   }
 
   private void readPod(Pod pod, Families f) throws IOException {

@@ -52,7 +52,6 @@ public final class KubeletPods implements Component {
   private final HttpClient client;
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong refreshes = new AtomicLong();
-  private final AtomicLong successful = new AtomicLong();
 
   /** Guarded by {@code this}; replaced, never mutated, so readers need no lock once they hold a reference. */
   private Snapshot snapshot = new Snapshot(Map.of(), Map.of());
@@ -83,12 +82,7 @@ public final class KubeletPods implements Component {
   /** Fills the cache once; an unreachable kubelet is counted and logged but does not stop the agent starting. */
   @Override
   public Future<Void> start() {
-    if (client == null) {
-      return Future.succeededFuture();
-    }
-    synchronized (this) {
-      return startRefreshIfDue();
-    }
+    return refreshIfDue();
   }
 
   @Override
@@ -133,11 +127,6 @@ public final class KubeletPods implements Component {
    */
   public synchronized Future<Void> refreshIfDue() {
     return client == null ? Future.succeededFuture() : startRefreshIfDue();
-  }
-
-  /** Refreshes that succeeded: lets a caller tell whether the kubelet answered since some moment. */
-  public long successfulRefreshes() {
-    return successful.get();
   }
 
   /** Failed refreshes since start: unreachable kubelet, TLS failure, rejected token, unreadable answer. */
@@ -187,7 +176,6 @@ public final class KubeletPods implements Component {
         inFlight = null;
         if (result.succeeded()) {
           snapshot = Snapshot.of(result.result());
-          successful.incrementAndGet();
         }
       }
       if (result.failed()) {
