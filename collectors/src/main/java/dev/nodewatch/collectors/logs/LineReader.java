@@ -14,7 +14,8 @@ import java.util.Arrays;
  * its newline arrives; the bytes beyond are counted in {@link #truncatedBytes()} and never held, so a 50 MB line
  * costs at most {@code maxLineBytes} of memory. While such a line is still being written, the reader remembers how
  * far it has looked, so each read continues from there instead of reading the line again from its start. Not
- * thread-safe: one reader per file, used by one worker at a time.
+ * thread-safe: one reader per file, used by one worker at a time. The read buffer holds nothing between calls, so
+ * the readers of many files used by one thread may share one buffer.
  */
 public final class LineReader {
 
@@ -27,6 +28,7 @@ public final class LineReader {
   private final byte[] buffer;
   private final int maxLineBytes;
   private long truncatedBytes;
+  private long lastReadBytes;
 
   // A line longer than the buffer, still without its newline: where it starts, how far it has been read, and its
   // first maxLineBytes.
@@ -36,8 +38,21 @@ public final class LineReader {
   private int longLineHeadLength;
 
   public LineReader(int bufferSize, int maxLineBytes) {
-    this.buffer = new byte[bufferSize];
+    this(new byte[bufferSize], maxLineBytes);
+  }
+
+  /** A reader that reads through {@code sharedBuffer}, which other readers used by the same thread may share. */
+  public LineReader(byte[] sharedBuffer, int maxLineBytes) {
+    this.buffer = sharedBuffer;
     this.maxLineBytes = maxLineBytes;
+  }
+
+  /**
+   * Bytes the last {@link #read} took from the file, complete lines or not: more than zero while a long line is
+   * still being read, even though the returned position does not move.
+   */
+  public long lastReadBytes() {
+    return lastReadBytes;
   }
 
   /** Bytes left out of over-long lines since this reader was made. */
@@ -104,6 +119,7 @@ public final class LineReader {
         filled -= lineFrom;
       }
     }
+    lastReadBytes = readTotal;
     return committed;
   }
 

@@ -2,29 +2,52 @@ package dev.nodewatch.collectors.logs;
 
 import dev.nodewatch.collectors.config.ByteSize;
 import dev.nodewatch.collectors.config.ConfigProblems;
+import java.time.Duration;
 import java.util.List;
 
-/** Which container log files are tailed and how their lines are framed. */
-public record LogsConfig(List<String> include, List<String> exclude, LogFormat format, ByteSize maxLineBytes) {
+/**
+ * Which container log files are tailed and how their lines are framed.
+ *
+ * @param scanInterval how often the include globs are expanded again (a change in a watched directory also
+ *     triggers a scan at once)
+ * @param maxOpenFiles descriptors kept open at most; beyond it, files idle at their end are closed and reopened by
+ *     position when they grow
+ * @param excludeSelf leave out the agent's own container (known from {@code POD_NAMESPACE}/{@code POD_NAME}), so
+ *     its logs about shipping logs are not shipped in a loop
+ */
+public record LogsConfig(List<String> include, List<String> exclude, LogFormat format, ByteSize maxLineBytes,
+    Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf) {
 
   public LogsConfig {
     include = include == null ? List.of("/var/log/containers/*.log") : List.copyOf(include);
     exclude = exclude == null ? List.of() : List.copyOf(exclude);
     format = format == null ? LogFormat.AUTO : format;
     maxLineBytes = maxLineBytes == null ? ByteSize.ofMebibytes(1) : maxLineBytes;
+    scanInterval = scanInterval == null ? Duration.ofSeconds(1) : scanInterval;
+    maxOpenFiles = maxOpenFiles == null ? 1024 : maxOpenFiles;
+    excludeSelf = excludeSelf == null ? Boolean.TRUE : excludeSelf;
   }
 
   public static LogsConfig defaults() {
-    return new LogsConfig(null, null, null, null);
+    return new LogsConfig(null, null, null, null, null, null, null);
   }
 
   public void validate(String path, ConfigProblems problems) {
     for (int i = 0; i < include.size(); i++) {
       problems.requireAbsolute(ConfigProblems.path(path, "include") + "[" + i + "]", include.get(i));
     }
+    for (int i = 0; i < exclude.size(); i++) {
+      problems.requireAbsolute(ConfigProblems.path(path, "exclude") + "[" + i + "]", exclude.get(i));
+    }
     if (maxLineBytes.bytes() < 1024) {
       problems.add(ConfigProblems.path(path, "max_line_bytes"),
           "must be at least 1KiB, was " + maxLineBytes);
+    }
+    if (scanInterval.compareTo(Duration.ofMillis(100)) < 0) {
+      problems.add(ConfigProblems.path(path, "scan_interval"), "must be at least 100ms");
+    }
+    if (maxOpenFiles < 8) {
+      problems.add(ConfigProblems.path(path, "max_open_files"), "must be at least 8, was " + maxOpenFiles);
     }
   }
 }

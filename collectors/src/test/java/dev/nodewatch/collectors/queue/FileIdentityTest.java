@@ -1,4 +1,4 @@
-package dev.nodewatch.collectors.logs;
+package dev.nodewatch.collectors.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.nodewatch.collectors.logs;
+package dev.nodewatch.collectors.queue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

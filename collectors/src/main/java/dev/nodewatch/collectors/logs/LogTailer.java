@@ -1,0 +1,662 @@
+package dev.nodewatch.collectors.logs;
+
+import dev.nodewatch.collectors.queue.FileIdentity;
+import dev.nodewatch.collectors.queue.FilePosition;
+import dev.nodewatch.collectors.queue.LogQueue;
+import dev.nodewatch.collectors.queue.LogSource;
+import dev.nodewatch.collectors.queue.WhenFull;
+import dev.nodewatch.collectors.runtime.Component;
+import dev.nodewatch.collectors.runtime.RateLimitedLog;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tails container log files into the queue, on one thread of its own (never the event loop): finds files by the
+ * include globs, reads each in turn for at most {@value #READ_BUDGET} bytes (so one noisy pod cannot starve the
+ * others), frames and joins lines, and appends each file's lines as one batch together with the position they
+ * advance the file to.
+ *
+ * <p>Files are known by device and inode, not by name. A file no watched path leads to any more is "let go": it is
+ * still read to its end, and closed only when it cannot grow again — another file took its path (the runtime
+ * reopened after kubelet's rename), it was deleted, or its symlink was removed and it stayed idle. When the queue is
+ * full under {@code when_full: block}, reading pauses; the files on disk are the buffer.
+ */
+public final class LogTailer implements Component {
+
+  private static final Logger log = LoggerFactory.getLogger(LogTailer.class);
+  static final int READ_BUDGET = 256 * 1024;
+  /** A file let go whose path still holds it (its symlink was removed: the container ended) closes after this. */
+  private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** A renamed file whose path stays empty (no runtime reopen) is given up after this long idle at its end. */
+  private static final long ORPHAN_CLOSE_NANOS = TimeUnit.MINUTES.toNanos(5);
+  private static final long POSITIONS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final long MAINTAIN_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
+  private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(80);
+
+  private final LogsConfig config;
+  private final LogQueue queue;
+  private final WhenFull whenFull;
+  private final LogSources sources;
+  private final String selfNamespace;
+  private final String selfPod;
+  private final LongSupplier nanoTime;
+  private final LogFileScanner scanner;
+  private final TailerStats stats = new TailerStats();
+  private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
+  private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
+  private final Map<Path, PartialLineJoiner> joiners = new HashMap<>();
+  private final Map<FileKey, FilePosition> recovered = new HashMap<>();
+  private final byte[] readBuffer = new byte[READ_BUDGET];
+  private final Promise<Void> stopped = Promise.promise();
+  private volatile List<FileStatus> statuses = List.of();
+  private volatile boolean running;
+  private Thread thread;
+  private WatchService watcher;
+  private boolean positionsDirty;
+
+  /** Device and inode: what a file is while it exists. */
+  private record FileKey(long device, long inode) {
+    static FileKey of(FileIdentity identity) {
+      return new FileKey(identity.device(), identity.inode());
+    }
+  }
+
+  /** One tailed file as {@code /debug/files} shows it. */
+  public record FileStatus(String path, String id, long offset, long size, long lagBytes, boolean open,
+      boolean rotated, String namespace, String pod, String container, double lastReadSecondsAgo) {}
+
+  /**
+   * @param labelsByUid a pod's labels by UID (from the kubelet's cache; an empty map when unknown)
+   * @param self the agent's own namespace and pod ({@code POD_NAMESPACE}, {@code POD_NAME}); empty when unknown
+   */
+  public LogTailer(LogsConfig config, LogQueue queue, WhenFull whenFull,
+      java.util.function.Function<String, Map<String, String>> labelsByUid, String selfNamespace, String selfPod,
+      LongSupplier nanoTime) {
+    this.config = config;
+    this.queue = queue;
+    this.whenFull = whenFull;
+    this.sources = new LogSources(labelsByUid);
+    this.selfNamespace = selfNamespace;
+    this.selfPod = selfPod;
+    this.nanoTime = nanoTime;
+    this.scanner = new LogFileScanner(config.include(), config.exclude());
+  }
+
+  /** The largest batch one read can append: a round's budget plus one over-long line's kept head. */
+  public static long maxBatchBytes(LogsConfig config) {
+    return READ_BUDGET + config.maxLineBytes().bytes() + 64 * 1024;
+  }
+
+  @Override
+  public String name() {
+    return "log-tailer";
+  }
+
+  public TailerStats stats() {
+    return stats;
+  }
+
+  /** Every tailed file, as of the end of the last read round. */
+  public List<FileStatus> files() {
+    return statuses;
+  }
+
+  @Override
+  public Future<Void> start() {
+    for (FilePosition position : queue.recoveredPositions()) {
+      recovered.put(FileKey.of(position.file()), position);
+    }
+    watcher = watchDirectories();
+    running = true;
+    thread = new Thread(this::run, "nodewatch-log-tailer");
+    thread.setDaemon(true);
+    thread.start();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (thread == null) {
+      return Future.succeededFuture();
+    }
+    running = false;
+    LockSupport.unpark(thread);
+    return stopped.future();
+  }
+
+  private WatchService watchDirectories() {
+    try {
+      WatchService service = FileSystems.getDefault().newWatchService();
+      for (Path dir : scanner.watchedDirectories()) {
+        if (Files.isDirectory(dir)) {
+          dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
+        }
+      }
+      return service;
+    } catch (IOException e) {
+      log.warn("no filesystem events for the log directories ({}); scanning every {}", e.getMessage(),
+          config.scanInterval());
+      return null;
+    }
+  }
+
+  private void run() {
+    long nextScan = 0;
+    long nextPositions = 0;
+    long nextMaintain = 0;
+    long nextStatus = 0;
+    long idleSleep = MIN_IDLE_SLEEP_NANOS;
+    try {
+      scan(nanoTime.getAsLong());
+      recoverRotatedWhileStopped(nanoTime.getAsLong());
+      while (running) {
+        long now = nanoTime.getAsLong();
+        if (now >= nextScan || directoryChanged()) {
+          scan(now);
+          nextScan = now + config.scanInterval().toNanos();
+        }
+        if (now >= nextMaintain) {
+          if (queue.positionsInOlderCycle()) {
+            appendPositions(); // so retention can let the older cycle go
+          }
+          maintainQueue();
+          nextMaintain = now + MAINTAIN_EVERY_NANOS;
+        }
+        boolean paused = queue.full() && whenFull == WhenFull.BLOCK;
+        stats.paused = paused;
+        boolean progress = !paused && readRound(now, queue.full());
+        if (positionsDirty && now >= nextPositions) {
+          appendPositions();
+          nextPositions = now + POSITIONS_EVERY_NANOS;
+        }
+        if (now >= nextStatus) {
+          publishStatuses(now);
+          nextStatus = now + STATUS_EVERY_NANOS;
+        }
+        if (progress) {
+          idleSleep = MIN_IDLE_SLEEP_NANOS;
+        } else {
+          LockSupport.parkNanos(idleSleep);
+          idleSleep = Math.min(MAX_IDLE_SLEEP_NANOS, idleSleep * 2);
+        }
+      }
+      appendPositions();
+    } catch (RuntimeException | Error e) {
+      log.error("the log tailer stopped on an unexpected error", e);
+      stopped.tryFail(e);
+    } finally {
+      closeAll();
+      stopped.tryComplete();
+    }
+  }
+
+  private boolean directoryChanged() {
+    if (watcher == null) {
+      return false;
+    }
+    boolean changed = false;
+    try {
+      WatchKey key;
+      while ((key = watcher.poll()) != null) {
+        key.pollEvents();
+        key.reset();
+        changed = true;
+      }
+    } catch (ClosedWatchServiceException e) {
+      watcher = null;
+    }
+    return changed;
+  }
+
+  private void maintainQueue() {
+    try {
+      queue.maintain();
+    } catch (IOException e) {
+      errors.error("queue-maintain", "cannot measure or clean the queue directory: " + e, null);
+    }
+  }
+
+  private void appendPositions() {
+    try {
+      List<FilePosition> positions = new ArrayList<>(files.size());
+      files.values().forEach(f -> positions.add(f.position()));
+      queue.appendPositions(positions);
+      positionsDirty = false;
+    } catch (RuntimeException e) {
+      stats.queueErrors.increment();
+      errors.error("queue-append", "cannot write file positions to the queue: " + e, null);
+    }
+  }
+
+  // ---- discovery ----
+
+  private void scan(long now) {
+    Set<Path> matched;
+    try {
+      matched = scanner.scan();
+    } catch (IOException e) {
+      errors.error("scan", "cannot list log files: " + e, null);
+      return;
+    }
+    Map<FileKey, TailedFile> seen = new HashMap<>();
+    for (Path watched : matched) {
+      TailedFile file = track(watched, now);
+      if (file != null) {
+        seen.put(FileKey.of(file.identity), file);
+      }
+    }
+    for (Map.Entry<FileKey, TailedFile> entry : files.entrySet()) {
+      TailedFile file = entry.getValue();
+      if (!seen.containsKey(entry.getKey()) && !file.letGo) {
+        file.letGo = true;
+        file.letGoNanos = now;
+        stats.rotations.increment();
+      } else if (seen.containsKey(entry.getKey())) {
+        file.letGo = false;
+        checkClosedFile(file);
+      }
+    }
+    stats.filesTracked = files.size();
+  }
+
+  /**
+   * Files with a stored position that no watched path leads to any more were rotated while the agent was not
+   * running: found by inode in their directory (as {@code 0.log.<time>}), they are read to their end.
+   */
+  private void recoverRotatedWhileStopped(long now) {
+    for (FilePosition position : new ArrayList<>(recovered.values())) {
+      Path dir = Path.of(position.path()).getParent();
+      Path found = dir == null ? null : findByInode(dir, FileKey.of(position.file()));
+      if (found == null) {
+        continue;
+      }
+      TailedFile file = open(found, found, FileKey.of(position.file()), now);
+      if (file != null) {
+        file.letGo = true;
+        file.letGoNanos = now;
+      }
+    }
+    recovered.clear();
+  }
+
+  /** The tailed file a watched path leads to, opened and registered when new; null when it cannot be tailed. */
+  private TailedFile track(Path watched, long now) {
+    Path real;
+    FileKey key;
+    try {
+      real = watched.toRealPath();
+      if (!Files.isRegularFile(real)) {
+        errors.error("not-a-file", watched + " is not a regular file; skipped", null);
+        return null;
+      }
+      Map<String, Object> attributes = Files.readAttributes(real, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+      key = new FileKey(((Number) attributes.get("dev")).longValue(), ((Number) attributes.get("ino")).longValue());
+    } catch (NoSuchFileException e) {
+      return null; // a dangling symlink, or removed since the listing: nothing to read
+    } catch (IOException e) {
+      stats.openErrors.increment();
+      errors.error("open", "cannot open " + watched + ": " + e, null);
+      return null;
+    }
+    TailedFile known = files.get(key);
+    if (known != null) {
+      if (known.isOpen()) {
+        checkTruncated(known);
+      }
+      if (known.source.labels().isEmpty() && !known.source.podUid().isEmpty()) {
+        known.source = sources.of(known.identity, watched, real);
+      }
+      return known;
+    }
+    if (scanner.excluded(real)) {
+      return null;
+    }
+    return open(watched, real, key, now);
+  }
+
+  private TailedFile open(Path watched, Path real, FileKey key, long now) {
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(real, StandardOpenOption.READ);
+      FileIdentity identity = FileIdentity.of(real, channel);
+      if (!FileKey.of(identity).equals(key)) {
+        channel.close();
+        return null; // replaced between the stat and the open: the next scan sees the new file
+      }
+      LogSource source = sources.of(identity, watched, real);
+      if (!selfPod.isEmpty() && source.pod().equals(selfPod) && source.namespace().equals(selfNamespace)
+          && config.excludeSelf()) {
+        channel.close();
+        return null;
+      }
+      long offset = startOffset(key, channel);
+      TailedFile file = new TailedFile(identity, real, source, channel,
+          new LineReader(readBuffer, (int) config.maxLineBytes().bytes()), offset);
+      file.lastActiveNanos = now;
+      file.parser = config.format() == LogFormat.AUTO ? null : LineParser.of(config.format());
+      files.put(key, file);
+      joiners.computeIfAbsent(file.containerDir, d -> new PartialLineJoiner((int) config.maxLineBytes().bytes()));
+      positionsDirty = true;
+      makeRoomForDescriptors(file);
+      return file;
+    } catch (IOException e) {
+      stats.openErrors.increment();
+      errors.error("open", "cannot open " + real + ": " + e, null);
+      closeQuietly(channel);
+      return null;
+    }
+  }
+
+  /** Where a newly found file starts: its stored position when it is the same file, else its beginning. */
+  private long startOffset(FileKey key, FileChannel channel) throws IOException {
+    FilePosition position = recovered.remove(key);
+    if (position == null || !position.file().sameStart(channel)) {
+      return 0;
+    }
+    if (position.offset() > channel.size()) {
+      stats.truncations.increment();
+      return 0;
+    }
+    return position.offset();
+  }
+
+  /** copytruncate: the file is shorter than what was read, or starts differently; read it again from 0. */
+  private void checkTruncated(TailedFile file) {
+    try {
+      long size = file.channel.size();
+      if (size < file.readOffset || file.readOffset > 0 && !file.identity.sameStart(file.channel)) {
+        stats.truncations.increment();
+        errors.error("truncated", file.realPath + " was truncated; reading it again from the start", null);
+        file.readOffset = 0;
+        file.pendingStart = -1;
+        positionsDirty = true;
+      }
+    } catch (IOException e) {
+      stats.readErrors.increment();
+    }
+  }
+
+  // ---- reading ----
+
+  private boolean readRound(long now, boolean dropping) {
+    boolean progress = false;
+    List<TailedFile> done = new ArrayList<>();
+    for (TailedFile file : new ArrayList<>(files.values())) {
+      if (!file.isOpen()) {
+        if (!file.wantsOpen || !reopen(file)) {
+          continue;
+        }
+      }
+      long before = file.readOffset;
+      try {
+        readFile(file, now, dropping);
+      } catch (IOException e) {
+        stats.readErrors.increment();
+        errors.error("read", "cannot read " + file.realPath + ": " + e, null);
+        continue;
+      } catch (RuntimeException e) {
+        // the queue refused the append (disk full, I/O error): nothing of this read is committed; retry later
+        stats.queueErrors.increment();
+        errors.error("queue-append", "cannot append to the queue: " + e, null);
+        return false;
+      }
+      if (file.readOffset != before || file.reader.lastReadBytes() > 0) {
+        progress = true;
+        file.lastActiveNanos = now;
+      } else if (file.letGo && drained(file, now)) {
+        done.add(file);
+      }
+    }
+    done.forEach(this::forget);
+    return progress;
+  }
+
+  private void readFile(TailedFile file, long now, boolean dropping) throws IOException {
+    PartialLineJoiner joiner = joiners.get(file.containerDir);
+    LogQueue.Batch[] batch = {null};
+    long wallNanos = System.currentTimeMillis() * 1_000_000L;
+    long[] lineStart = {file.readOffset};
+    long next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) -> {
+      long start = lineStart[0];
+      lineStart[0] = end;
+      if (file.parser == null) {
+        file.parser = LineParser.of(LineParser.detect(bytes, from, to));
+      }
+      LogLine line = file.parser.parse(bytes, from, to, wallNanos);
+      JoinedLine joined = joiner.accept(line);
+      if (joined == null) {
+        if (file.pendingStart < 0) {
+          file.pendingStart = start;
+        }
+        return;
+      }
+      long recordOffset = file.pendingStart >= 0 ? file.pendingStart : start;
+      if (!joiner.hasPending()) {
+        file.pendingStart = -1;
+      }
+      if (joined.malformed()) {
+        stats.malformedLines.increment();
+      }
+      boolean cut = truncated || joined.truncated();
+      if (cut) {
+        stats.truncatedLines.increment();
+      }
+      if (dropping) {
+        stats.droppedLines.increment();
+      } else {
+        if (batch[0] == null) {
+          batch[0] = queue.batch(file.source);
+        }
+        batch[0].add(joined.timestampNanos(), joined.stream() == LogStream.STDERR, cut, joined.malformed(),
+            recordOffset, joined.message());
+      }
+    });
+    if (next == file.readOffset) {
+      return;
+    }
+    if (batch[0] != null) {
+      queue.append(batch[0], file.pendingStart >= 0 ? file.pendingStart : next);
+      stats.linesRead.add(batch[0].lines());
+    } else {
+      positionsDirty = true;
+    }
+    stats.bytesRead.add(next - file.readOffset);
+    file.readOffset = next;
+  }
+
+  /** Whether a let-go file can be closed: read to its end, and nothing will write to it again. */
+  private boolean drained(TailedFile file, long now) {
+    try {
+      if (file.readOffset < file.channel.size()) {
+        return false;
+      }
+      long idle = now - Math.max(file.letGoNanos, file.lastActiveNanos);
+      Map<String, Object> atPath;
+      try {
+        atPath = Files.readAttributes(file.realPath, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+      } catch (NoSuchFileException e) {
+        // deleted (nowhere in its directory any more): nothing can write to it; renamed with no successor yet: the
+        // runtime has not reopened and may still write to it
+        return findByInode(file.containerDir, FileKey.of(file.identity)) == null || idle > ORPHAN_CLOSE_NANOS;
+      }
+      FileKey there = new FileKey(((Number) atPath.get("dev")).longValue(), ((Number) atPath.get("ino")).longValue());
+      // another file at its path: the runtime writes there now; the same file: its symlink went, the container ended
+      return !there.equals(FileKey.of(file.identity)) || idle > IDLE_CLOSE_NANOS;
+    } catch (IOException e) {
+      stats.readErrors.increment();
+      return true;
+    }
+  }
+
+  private void forget(TailedFile file) {
+    closeQuietly(file);
+    files.remove(FileKey.of(file.identity));
+    positionsDirty = true;
+    if (files.values().stream().noneMatch(f -> f.containerDir.equals(file.containerDir))) {
+      joiners.remove(file.containerDir);
+    }
+  }
+
+  // ---- descriptors ----
+
+  /** Keeps at most {@code max_open_files} open by closing the longest-idle files that are at their end. */
+  private void makeRoomForDescriptors(TailedFile keep) {
+    long open = files.values().stream().filter(TailedFile::isOpen).count();
+    if (open <= config.maxOpenFiles()) {
+      return;
+    }
+    List<TailedFile> idle = files.values().stream()
+        .filter(f -> f != keep && f.isOpen() && !f.letGo && atEnd(f))
+        .sorted(Comparator.comparingLong(f -> f.lastActiveNanos))
+        .limit(open - config.maxOpenFiles())
+        .toList();
+    for (TailedFile file : idle) {
+      file.sizeAtLastCheck = file.readOffset;
+      closeQuietly(file);
+    }
+  }
+
+  private static boolean atEnd(TailedFile file) {
+    try {
+      return file.readOffset >= file.channel.size();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** On a scan: a file closed to save descriptors that has grown wants its descriptor back. */
+  private void checkClosedFile(TailedFile file) {
+    if (file.isOpen()) {
+      return;
+    }
+    try {
+      file.wantsOpen = Files.size(file.realPath) != file.sizeAtLastCheck;
+    } catch (IOException e) {
+      file.wantsOpen = true; // gone from its path: find it by inode on reopen
+    }
+  }
+
+  /** Opens a closed file again, by its path or, when it was rotated meanwhile, by its inode in its directory. */
+  private boolean reopen(TailedFile file) {
+    Path found = findByInode(file.containerDir, FileKey.of(file.identity));
+    if (found == null) {
+      long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
+      stats.lostBytes.add(lost);
+      errors.error("lost", file.realPath + " vanished while closed to save descriptors; lines after offset "
+          + file.readOffset + " could not be read", null);
+      forget(file);
+      return false;
+    }
+    try {
+      FileChannel channel = FileChannel.open(found, StandardOpenOption.READ);
+      if (!file.identity.sameStart(channel)) {
+        channel.close();
+        forget(file);
+        return false;
+      }
+      file.channel = channel;
+      file.wantsOpen = false;
+      makeRoomForDescriptors(file);
+      return true;
+    } catch (IOException e) {
+      stats.openErrors.increment();
+      return false;
+    }
+  }
+
+  private static Path findByInode(Path dir, FileKey key) {
+    try (Stream<Path> siblings = Files.list(dir)) {
+      return siblings.filter(p -> {
+        try {
+          Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+          return new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()).equals(key);
+        } catch (IOException e) {
+          return false;
+        }
+      }).findFirst().orElse(null);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void publishStatuses(long now) {
+    List<FileStatus> list = new ArrayList<>(files.size());
+    int open = 0;
+    for (TailedFile f : files.values()) {
+      long size = f.sizeAtLastCheck;
+      if (f.isOpen()) {
+        open++;
+        try {
+          size = f.channel.size();
+          f.sizeAtLastCheck = size;
+        } catch (IOException e) {
+          size = f.readOffset;
+        }
+      }
+      FileIdentity id = f.identity;
+      list.add(new FileStatus(f.realPath.toString(), id.device() + ":" + id.inode(), f.readOffset, size,
+          Math.max(0, size - f.readOffset), f.isOpen(), f.letGo, f.source.namespace(), f.source.pod(),
+          f.source.container(), (now - f.lastActiveNanos) / 1e9));
+    }
+    stats.filesOpen = open;
+    statuses = list;
+  }
+
+  private void closeAll() {
+    files.values().forEach(this::closeQuietly);
+    if (watcher != null) {
+      try {
+        watcher.close();
+      } catch (IOException e) {
+        log.debug("closing the directory watcher", e);
+      }
+    }
+  }
+
+  private void closeQuietly(TailedFile file) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      log.debug("closing {}", file.realPath, e);
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("closing a channel", e);
+      }
+    }
+  }
+}

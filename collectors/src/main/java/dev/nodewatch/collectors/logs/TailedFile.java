@@ -1,0 +1,68 @@
+package dev.nodewatch.collectors.logs;
+
+import dev.nodewatch.collectors.queue.FileIdentity;
+import dev.nodewatch.collectors.queue.FilePosition;
+import dev.nodewatch.collectors.queue.LogSource;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * One log file being tailed, whatever its name now: its descriptor (null while closed to stay under
+ * {@code logs.max_open_files}), how far it was read, and the position to resume from after a restart.
+ *
+ * <p>{@code readOffset} is where the next read starts (after the last complete line). {@code resumeOffset} is what
+ * is stored with each batch: the same, unless a line's first parts were read but its last part was not yet, in
+ * which case it is where that line starts, so a restart reads the whole line again rather than losing its head.
+ */
+final class TailedFile {
+
+  final FileIdentity identity;
+  /** The file's path when it was found (under {@code /var/log/pods}); it may have been renamed since. */
+  final Path realPath;
+  final Path containerDir;
+  final LineReader reader;
+  LogSource source;
+  FileChannel channel;
+  LineParser parser;
+  long readOffset;
+  long pendingStart = -1;
+  long sizeAtLastCheck;
+  long lastActiveNanos;
+  /** No watched path leads to this file any more (rotated, its symlink removed, deleted): drain, then close. */
+  boolean letGo;
+  long letGoNanos;
+  /** Closed while idle and grown since: open again when a descriptor is free. */
+  boolean wantsOpen;
+
+  TailedFile(FileIdentity identity, Path realPath, LogSource source, FileChannel channel, LineReader reader,
+      long readOffset) {
+    this.identity = identity;
+    this.realPath = realPath;
+    this.containerDir = realPath.getParent();
+    this.source = source;
+    this.channel = channel;
+    this.reader = reader;
+    this.readOffset = readOffset;
+    this.sizeAtLastCheck = readOffset;
+  }
+
+  long resumeOffset() {
+    return pendingStart >= 0 ? pendingStart : readOffset;
+  }
+
+  FilePosition position() {
+    return new FilePosition(identity, realPath.toString(), resumeOffset());
+  }
+
+  boolean isOpen() {
+    return channel != null;
+  }
+
+  void close() throws IOException {
+    if (channel != null) {
+      channel.close();
+      channel = null;
+    }
+  }
+}

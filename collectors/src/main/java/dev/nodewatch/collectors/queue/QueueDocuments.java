@@ -1,0 +1,139 @@
+package dev.nodewatch.collectors.queue;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import net.openhft.chronicle.bytes.Bytes;
+
+/**
+ * The two kinds of document in the queue, in Chronicle's raw bytes (no self-describing wire: a batch of 1,000 lines
+ * would otherwise carry 1,000 copies of every field name).
+ *
+ * <ul>
+ *   <li>A <b>batch</b>: the source file and pod once, the file position the batch advances to, then its lines.
+ *       Records and the position they advance are one document, written atomically, so the queue is the offset
+ *       store and a crash cannot leave the two disagreeing.
+ *   <li>A <b>positions</b> document: every tailed file's position at one moment, so a restart replays only the
+ *       batches after the newest one instead of the whole queue, and files that were read past without a batch
+ *       (dropped when full, only partial lines so far) are remembered too.
+ * </ul>
+ */
+final class QueueDocuments {
+
+  static final byte BATCH = 1;
+  static final byte POSITIONS = 2;
+
+  private static final int STDERR = 1;
+  private static final int TRUNCATED = 2;
+  private static final int MALFORMED = 4;
+
+  private QueueDocuments() {}
+
+  /** Starts a batch document in {@code out}: kind, source, then room for the position and count. */
+  static void startBatch(Bytes<?> out, LogSource source) {
+    out.clear();
+    out.writeByte(BATCH);
+    writeIdentity(out, source.file());
+    out.writeUtf8(source.path());
+    out.writeUtf8(source.namespace());
+    out.writeUtf8(source.pod());
+    out.writeUtf8(source.podUid());
+    out.writeUtf8(source.container());
+    out.writeUtf8(source.containerId());
+    out.writeStopBit(source.restartCount() + 1L);
+    out.writeStopBit(source.labels().size());
+    for (Map.Entry<String, String> label : source.labels().entrySet()) {
+      out.writeUtf8(label.getKey());
+      out.writeUtf8(label.getValue());
+    }
+  }
+
+  static void writeLine(Bytes<?> out, long timestampNanos, boolean stderr, boolean truncated, boolean malformed,
+      long offset, String message) {
+    out.writeLong(timestampNanos);
+    out.writeByte((byte) ((stderr ? STDERR : 0) | (truncated ? TRUNCATED : 0) | (malformed ? MALFORMED : 0)));
+    out.writeStopBit(offset);
+    out.writeUtf8(message);
+  }
+
+  /** The batch's header fields that are known only at its end, kept after the source so lines stream in first. */
+  static void endBatch(Bytes<?> out, long resumeOffset, int lines) {
+    out.writeLong(resumeOffset);
+    out.writeInt(lines);
+  }
+
+  static void writePositions(Bytes<?> out, Collection<FilePosition> positions) {
+    out.clear();
+    out.writeByte(POSITIONS);
+    out.writeStopBit(positions.size());
+    for (FilePosition position : positions) {
+      writeIdentity(out, position.file());
+      out.writeUtf8(position.path());
+      out.writeStopBit(position.offset());
+    }
+  }
+
+  /** The source and the position a batch advances to, without decoding its lines. */
+  record BatchHeader(LogSource source, long resumeOffset, int lines, long linesStart) {}
+
+  /**
+   * Reads a batch's header. The end fields sit after the lines, found from the document's end, so a reader that
+   * only wants the position (recovery) skips the lines without decoding them.
+   */
+  static BatchHeader readBatchHeader(Bytes<?> in) {
+    long end = in.readLimit();
+    long resumeOffset = in.readLong(end - 12);
+    int lines = in.readInt(end - 4);
+    FileIdentity file = readIdentity(in);
+    String path = in.readUtf8();
+    String namespace = in.readUtf8();
+    String pod = in.readUtf8();
+    String podUid = in.readUtf8();
+    String container = in.readUtf8();
+    String containerId = in.readUtf8();
+    int restart = (int) (in.readStopBit() - 1);
+    int labelCount = (int) in.readStopBit();
+    Map<String, String> labels = new HashMap<>(labelCount * 2);
+    for (int i = 0; i < labelCount; i++) {
+      labels.put(in.readUtf8(), in.readUtf8());
+    }
+    return new BatchHeader(new LogSource(file, path, namespace, pod, podUid, container, containerId, restart,
+        labels), resumeOffset, lines, in.readPosition());
+  }
+
+  /** Decodes a batch's lines after its header into records. */
+  static void readLines(Bytes<?> in, BatchHeader header, String node, List<LogRecord> into) {
+    in.readPosition(header.linesStart());
+    for (int i = 0; i < header.lines(); i++) {
+      long timestamp = in.readLong();
+      int flags = in.readByte();
+      long offset = in.readStopBit();
+      String message = in.readUtf8();
+      into.add(new LogRecord(timestamp, (flags & STDERR) != 0 ? "stderr" : "stdout", message,
+          (flags & TRUNCATED) != 0, (flags & MALFORMED) != 0, offset, header.source(), node));
+    }
+  }
+
+  static List<FilePosition> readPositions(Bytes<?> in) {
+    int count = (int) in.readStopBit();
+    List<FilePosition> positions = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      FileIdentity file = readIdentity(in);
+      positions.add(new FilePosition(file, in.readUtf8(), in.readStopBit()));
+    }
+    return positions;
+  }
+
+  private static void writeIdentity(Bytes<?> out, FileIdentity file) {
+    out.writeLong(file.device());
+    out.writeLong(file.inode());
+    out.writeStopBit(file.fingerprintLength());
+    out.writeLong(file.fingerprint());
+  }
+
+  private static FileIdentity readIdentity(Bytes<?> in) {
+    return new FileIdentity(in.readLong(), in.readLong(), (int) in.readStopBit(), in.readLong());
+  }
+}

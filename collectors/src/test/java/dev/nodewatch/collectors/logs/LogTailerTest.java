@@ -1,0 +1,311 @@
+package dev.nodewatch.collectors.logs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodewatch.collectors.config.ByteSize;
+import dev.nodewatch.collectors.queue.LogQueue;
+import dev.nodewatch.collectors.queue.LogRecord;
+import dev.nodewatch.collectors.queue.QueueConfig;
+import dev.nodewatch.collectors.queue.QueueReader;
+import dev.nodewatch.collectors.queue.WhenFull;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tailer against real files, renamed, truncated and deleted under it as kubelet and runtimes do. */
+class LogTailerTest {
+
+  private static final Pattern NUMBERED = Pattern.compile("line-(\\d+)");
+
+  @TempDir
+  Path root;
+
+  private LogQueue queue;
+  private LogTailer tailer;
+  private final List<LogRecord> received = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    if (tailer != null) {
+      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (queue != null) {
+      queue.close();
+    }
+  }
+
+  private LogsConfig config(LogFormat format) {
+    return new LogsConfig(List.of(root + "/containers/*.log"), List.of(), format, ByteSize.ofMebibytes(1),
+        Duration.ofMillis(100), 64, true);
+  }
+
+  private void start(LogsConfig config, TimeProvider time, String maxBytes) throws Exception {
+    queue = openQueue(maxBytes, time);
+    tailer = new LogTailer(config, queue, WhenFull.BLOCK, uid -> Map.of("app", "web"), "", "", System::nanoTime);
+    tailer.start();
+  }
+
+  private LogQueue openQueue(String maxBytes, TimeProvider time) throws Exception {
+    return LogQueue.open(root.resolve("queue"), new QueueConfig(ByteSize.parse(maxBytes), WhenFull.BLOCK), "node",
+        LogTailer.maxBatchBytes(config(LogFormat.AUTO)), time);
+  }
+
+  private void start() throws Exception {
+    start(config(LogFormat.AUTO), SystemTimeProvider.INSTANCE, "2GiB");
+  }
+
+  private void drain() {
+    QueueReader reader = queue.reader("test");
+    QueueReader.Polled polled;
+    while (!(polled = reader.poll(10_000)).isEmpty()) {
+      received.addAll(polled.records());
+      reader.ack(polled.lastIndex());
+    }
+  }
+
+  private void awaitRecords(int count) throws InterruptedException {
+    await(() -> {
+      drain();
+      return received.size() >= count;
+    }, "records: " + count);
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Every numbered line exactly once, and within each file in the order written. */
+  private void assertEveryLineOnceInOrder(int count) {
+    int[] seen = new int[count];
+    Map<String, Integer> lastPerFile = new HashMap<>();
+    for (LogRecord record : received) {
+      Matcher m = NUMBERED.matcher(record.message());
+      assertThat(m.find()).as("numbered: %s", record.message()).isTrue();
+      int n = Integer.parseInt(m.group(1));
+      seen[n]++;
+      String file = record.source().file().device() + ":" + record.source().file().inode();
+      Integer last = lastPerFile.put(file, n);
+      assertThat(last == null || last < n).as("line %d after %d in the same file", n, last).isTrue();
+    }
+    for (int i = 0; i < count; i++) {
+      assertThat(seen[i]).as("line %d", i).isEqualTo(1);
+    }
+    assertThat(received).hasSize(count);
+  }
+
+  @Test
+  void kubeletRotationFiftyTimesAtAHighRateLosesAndRepeatsNothing() throws Exception {
+    start();
+    int total = 200_000;
+    try (PodLogFiles pod = new PodLogFiles(root, "shop", "web-7d9f", "0f3c-11", "app")) {
+      int rotateEvery = total / 50;
+      long lastRotation = System.nanoTime();
+      for (int i = 0; i < total; i++) {
+        pod.write(PodLogFiles.cri(i % 3 == 0 ? "stderr" : "stdout", 'F', "line-" + i + " " + "x".repeat(150)));
+        if (i % rotateEvery == rotateEvery - 1) {
+          // kubelet checks sizes every 10 s; at 50 rotations that would take minutes, so rotations come faster,
+          // but each file lives at least two scan intervals, as a file must to be found at all
+          Thread.sleep(Math.max(0, 200 - (System.nanoTime() - lastRotation) / 1_000_000));
+          lastRotation = System.nanoTime();
+          pod.rename();
+          for (int late = 0; late < 5 && i + 1 < total; late++) {
+            i++; // the runtime writes into the renamed file until it reopens
+            pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+          }
+          pod.reopen();
+          pod.deleteRotatedExceptNewest(1);
+        }
+      }
+      awaitRecords(total);
+      Thread.sleep(300);
+      drain();
+    }
+    assertEveryLineOnceInOrder(total);
+    LogRecord first = received.get(0);
+    assertThat(first.source().namespace()).isEqualTo("shop");
+    assertThat(first.source().pod()).isEqualTo("web-7d9f");
+    assertThat(first.source().podUid()).isEqualTo("0f3c-11");
+    assertThat(first.source().container()).isEqualTo("app");
+    assertThat(first.source().containerId()).isEqualTo("ab".repeat(32));
+    assertThat(first.source().restartCount()).isZero();
+    assertThat(first.source().labels()).containsEntry("app", "web");
+    assertThat(first.stream()).isEqualTo("stderr");
+    assertThat(first.timestampNanos()).isEqualTo(
+        java.time.Instant.parse("2026-11-25T10:00:00.123456789Z").getEpochSecond() * 1_000_000_000L + 123456789);
+    await(() -> tailer.files().size() == 1, "rotated files closed");
+    assertThat(tailer.stats().rotations()).isGreaterThanOrEqualTo(50);
+    assertThat(tailer.stats().lostBytes()).isZero();
+  }
+
+  @Test
+  void copytruncateIsReadAgainFromTheStartAndCounted() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      for (int i = 0; i < 100; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      awaitRecords(100);
+      Files.copy(pod.current, pod.containerDir.resolve("0.log.copy"));
+      try (var channel = java.nio.channels.FileChannel.open(pod.current, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+      pod.reopen();
+      for (int i = 100; i < 150; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      awaitRecords(150);
+    }
+    assertEveryLineOnceInOrder(150);
+    assertThat(tailer.stats().truncations()).isEqualTo(1);
+  }
+
+  @Test
+  void aFileDeletedBeforeItWasReadIsReadToItsEndThroughItsDescriptor() throws Exception {
+    SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+    queue = openQueue("16MiB", time);
+    fillUntilFull(time);
+    queue.close(); // the tailer's thread appends from here on
+    queue = openQueue("16MiB", time);
+    QueueReader filler = queue.reader("test");
+    tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "", "", System::nanoTime);
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      for (int i = 0; i < 1000; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      tailer.start();
+      await(() -> tailer.stats().paused() && tailer.files().size() == 1, "the tailer paused with the file open");
+      Files.delete(pod.link);
+      Files.delete(pod.current);
+      // the sink catches up and retention frees the queue: reading resumes
+      filler.ack(queue.lastIndex());
+      time.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+      received.clear();
+      awaitRecords(1000);
+    }
+    assertEveryLineOnceInOrder(1000);
+    await(() -> tailer.files().isEmpty(), "the deleted file's descriptor closed");
+    assertThat(tailer.stats().paused()).isFalse();
+  }
+
+  private void fillUntilFull(SetTimeProvider time) throws Exception {
+    var source = new dev.nodewatch.collectors.queue.LogSource(
+        new dev.nodewatch.collectors.queue.FileIdentity(0, 0, 0, 0), "filler", "", "", "", "", "", -1, Map.of());
+    while (!queue.full()) {
+      LogQueue.Batch batch = queue.batch(source);
+      for (int i = 0; i < 1000; i++) {
+        batch.add(0, false, false, false, i, "filler ".repeat(20));
+      }
+      queue.append(batch, 0);
+      queue.maintain();
+    }
+  }
+
+  @Test
+  void aLineStartedBeforeARotationIsJoinedWithItsEndInTheNextFile() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      pod.write(PodLogFiles.cri("stdout", 'F', "line-0"));
+      pod.write(PodLogFiles.cri("stdout", 'P', "line-1 first half, "));
+      awaitRecords(1);
+      pod.rename();
+      pod.reopen();
+      pod.write(PodLogFiles.cri("stdout", 'F', "second half"));
+      pod.write(PodLogFiles.cri("stdout", 'F', "line-2"));
+      awaitRecords(3);
+    }
+    assertThat(received).extracting(LogRecord::message)
+        .containsExactly("line-0", "line-1 first half, second half", "line-2");
+  }
+
+  @Test
+  void aRestartResumesAfterTheLastStoredLine() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      for (int i = 0; i < 500; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      awaitRecords(500);
+      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      queue.close();
+      for (int i = 500; i < 800; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      pod.rename(); // rotated while the agent was down: still read to its end
+      pod.reopen();
+      for (int i = 800; i < 900; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      start();
+      awaitRecords(900);
+      Thread.sleep(300);
+      drain();
+    }
+    assertEveryLineOnceInOrder(900);
+  }
+
+  @Test
+  void badInputIsCountedAndTheGoodLinesAroundItAllArrive() throws Exception {
+    start();
+    Path pods = Files.createDirectories(root.resolve("containers"));
+    try (PodLogFiles good = new PodLogFiles(root, "ns", "good", "u-1", "c");
+        PodLogFiles garbage = new PodLogFiles(root, "ns", "garbage", "u-2", "c");
+        PodLogFiles huge = new PodLogFiles(root, "ns", "huge", "u-3", "c");
+        PodLogFiles docker = new PodLogFiles(root, "ns", "docker", "u-4", "c")) {
+      new PodLogFiles(root, "ns", "empty", "u-5", "c").close();
+      Files.createDirectories(pods.resolve("dir_ns_c-" + "cd".repeat(32) + ".log"));
+      byte[] binary = new byte[4096];
+      new java.util.Random(1).nextBytes(binary);
+      garbage.write(binary);
+      garbage.write("\n");
+      garbage.write(new byte[] {'b', 'a', 'd', ' ', (byte) 0xC3, (byte) 0x28, '\n'});
+      huge.write(PodLogFiles.cri("stdout", 'F', "y".repeat(50 << 20)));
+      huge.write(PodLogFiles.cri("stdout", 'F', "after the huge line"));
+      docker.write("{\"log\":\"whole\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-25T10:00:00Z\"}\n");
+      docker.write("{\"log\":\"cut in ha\n");
+      docker.write("{\"log\":\"after the cut\\n\",\"stream\":\"stderr\",\"time\":\"2026-11-25T10:00:01Z\"}\n");
+      for (int i = 0; i < 100; i++) {
+        good.write(i == 50 ? "not-a-time stdout F line-50\n" : PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      await(() -> {
+        drain();
+        return received.stream().filter(r -> r.source().pod().equals("good")).count() == 100
+            && received.stream().anyMatch(r -> r.message().equals("after the huge line"))
+            && received.stream().anyMatch(r -> r.message().equals("after the cut"));
+      }, "the good lines");
+    }
+    assertThat(received.stream().filter(r -> r.source().pod().equals("good")).map(LogRecord::message))
+        .contains("line-0", "line-99", "not-a-time stdout F line-50");
+    LogRecord hugeLine = received.stream().filter(r -> r.source().pod().equals("huge")).findFirst().orElseThrow();
+    assertThat(hugeLine.truncated()).isTrue();
+    // max_line_bytes bounds the line as read, framing included
+    assertThat(hugeLine.message().length()).isBetween((1 << 20) - 64, 1 << 20);
+    assertThat(received).anyMatch(r -> r.message().equals("bad \uFFFD("));
+    // binary bytes are plain text to the format detection: shipped (invalid UTF-8 replaced), not malformed
+    assertThat(tailer.stats().malformedLines()).isEqualTo(2);
+    assertThat(received).filteredOn(r -> r.message().startsWith("{\"log\":\"cut in ha"))
+        .singleElement().satisfies(r -> assertThat(r.malformed()).isTrue());
+    assertThat(tailer.stats().truncatedLines()).isEqualTo(1);
+    assertThat(tailer.files()).extracting(LogTailer.FileStatus::pod)
+        .containsExactlyInAnyOrder("good", "garbage", "huge", "docker", "empty");
+  }
+}

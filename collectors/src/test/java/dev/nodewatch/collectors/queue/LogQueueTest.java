@@ -1,0 +1,170 @@
+package dev.nodewatch.collectors.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nodewatch.collectors.config.ByteSize;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Against a real Chronicle queue on disk, closed and reopened as a restart would. */
+class LogQueueTest {
+
+  @TempDir
+  Path dir;
+
+  private final SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000)).autoIncrement(0,
+      TimeUnit.NANOSECONDS);
+  private final QueueConfig config = new QueueConfig(ByteSize.parse("16MiB"), WhenFull.BLOCK);
+
+  private static final FileIdentity FILE_A = new FileIdentity(1, 100, 256, 42);
+  private static final FileIdentity FILE_B = new FileIdentity(1, 200, 10, 7);
+
+  private static LogSource source(FileIdentity file) {
+    return new LogSource(file, "/var/log/pods/ns_pod_uid/app/0.log", "ns", "pod", "uid", "app", "cid", 0,
+        Map.of("app", "web"));
+  }
+
+  private LogQueue open() throws Exception {
+    return LogQueue.open(dir, config, "node-1", 1 << 20, time);
+  }
+
+  private static void append(LogQueue queue, FileIdentity file, long firstOffset, int lines) {
+    LogQueue.Batch batch = queue.batch(source(file));
+    for (int i = 0; i < lines; i++) {
+      batch.add(1_000L + i, i % 2 == 1, false, false, firstOffset + i * 10L, "line " + (firstOffset / 10 + i));
+    }
+    queue.append(batch, firstOffset + lines * 10L);
+  }
+
+  @Test
+  void recordsComeBackWithTheirSourceAndEveryField() throws Exception {
+    try (LogQueue queue = open()) {
+      LogQueue.Batch batch = queue.batch(source(FILE_A));
+      batch.add(123_456_789L, true, true, false, 77, "héllo ☃ \uD83D\uDE00");
+      queue.append(batch, 90);
+      List<LogRecord> records = queue.reader("sink").poll(100).records();
+      assertThat(records).containsExactly(new LogRecord(123_456_789L, "stderr", "héllo ☃ \uD83D\uDE00", true, false,
+          77, source(FILE_A), "node-1"));
+    }
+  }
+
+  @Test
+  void positionsAfterRestartAreTheLastSnapshotUpdatedByLaterBatches() throws Exception {
+    try (LogQueue queue = open()) {
+      assertThat(queue.recoveredPositions()).isEmpty();
+      append(queue, FILE_A, 0, 5);
+      queue.appendPositions(List.of(new FilePosition(FILE_A, "a", 50), new FilePosition(FILE_B, "b", 999)));
+      append(queue, FILE_A, 50, 3);
+    }
+    try (LogQueue queue = open()) {
+      assertThat(queue.recoveredPositions()).containsExactlyInAnyOrder(
+          new FilePosition(FILE_A, "/var/log/pods/ns_pod_uid/app/0.log", 80), new FilePosition(FILE_B, "b", 999));
+    }
+  }
+
+  @Test
+  void aReaderResumesAfterItsLastAcknowledgementNotItsLastPoll() throws Exception {
+    try (LogQueue queue = open()) {
+      for (int i = 0; i < 4; i++) {
+        append(queue, FILE_A, i * 100L, 10);
+      }
+      QueueReader reader = queue.reader("kafka");
+      QueueReader.Polled first = reader.poll(10);
+      assertThat(first.records()).hasSize(10);
+      reader.ack(first.lastIndex());
+      assertThat(reader.poll(10).records()).hasSize(10); // handed out, never acknowledged
+      assertThat(reader.lagDocuments()).isEqualTo(3);
+    }
+    try (LogQueue queue = open()) {
+      QueueReader reader = queue.reader("kafka");
+      List<String> messages = new ArrayList<>();
+      reader.poll(1000).records().forEach(r -> messages.add(r.message()));
+      assertThat(messages).hasSize(30).startsWith("line 10").endsWith("line 39");
+      // another reader has its own position
+      assertThat(queue.reader("file").poll(1000).records()).hasSize(40);
+    }
+  }
+
+  @Test
+  void retentionDeletesOnlyCyclesEveryReaderHasPassed() throws Exception {
+    try (LogQueue queue = open()) {
+      QueueReader fast = queue.reader("fast");
+      QueueReader slow = queue.reader("slow");
+      List<Long> lastIndexOfCycle = new ArrayList<>();
+      for (int cycle = 0; cycle < 4; cycle++) {
+        append(queue, FILE_A, cycle * 100L, 10);
+        lastIndexOfCycle.add(queue.lastIndex());
+        time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+      }
+      append(queue, FILE_A, 400, 1);
+      assertThat(cycleFiles()).isEqualTo(5);
+
+      fast.ack(queue.lastIndex());
+      slow.ack(lastIndexOfCycle.get(1)); // slow has passed the second cycle, not the third
+      assertThat(queue.maintain()).isEqualTo(2);
+      assertThat(cycleFiles()).isEqualTo(3);
+      // what slow has not acknowledged is still there for it
+      assertThat(slow.poll(1000).records()).extracting(LogRecord::message).startsWith("line 20").hasSize(21);
+
+      slow.ack(queue.lastIndex());
+      queue.maintain();
+      assertThat(cycleFiles()).isEqualTo(1);
+      assertThat(queue.deletedFiles()).isEqualTo(4);
+      assertThat(fast.lagDocuments()).isZero();
+    }
+  }
+
+  @Test
+  void withNoReaderOnlyTheCurrentCycleAndTheNewestPositionsAreKept() throws Exception {
+    try (LogQueue queue = open()) {
+      queue.appendPositions(List.of(new FilePosition(FILE_A, "a", 5)));
+      time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+      append(queue, FILE_A, 0, 10);
+      time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+      append(queue, FILE_A, 100, 10);
+      queue.maintain();
+      assertThat(cycleFiles()).isEqualTo(3); // the positions' cycle is still needed for a restart
+      queue.appendPositions(List.of(new FilePosition(FILE_A, "a", 200)));
+      queue.maintain();
+      assertThat(cycleFiles()).isEqualTo(1);
+    }
+    try (LogQueue queue = open()) {
+      assertThat(queue.recoveredPositions()).containsExactly(new FilePosition(FILE_A, "a", 200));
+    }
+  }
+
+  @Test
+  void fullWhenTheFilesOnDiskReachMaxBytesAndNotFullOnceRetentionFreesThem() throws Exception {
+    try (LogQueue queue = open()) {
+      QueueReader reader = queue.reader("sink");
+      String line = "x".repeat(1000);
+      while (!queue.full()) {
+        LogQueue.Batch batch = queue.batch(source(FILE_A));
+        for (int i = 0; i < 100; i++) {
+          batch.add(1, false, false, false, i, line);
+        }
+        queue.append(batch, 100);
+        time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+        queue.maintain();
+      }
+      assertThat(queue.bytesOnDisk()).isGreaterThanOrEqualTo(config.maxBytes().bytes());
+      reader.ack(queue.lastIndex());
+      queue.maintain();
+      assertThat(queue.full()).isFalse();
+    }
+  }
+
+  private long cycleFiles() throws Exception {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.filter(p -> p.toString().endsWith(".cq4")).count();
+    }
+  }
+}
