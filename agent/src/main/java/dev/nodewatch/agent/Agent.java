@@ -97,14 +97,25 @@ public final class Agent {
     if (containers != null) {
       components.add(containers);
     }
+    LogShipping logs = logShipping(kubelet);
+    components.addAll(logs.components());
     ObjectMapper json = ConfigMapper.json();
     this.debugServer = config.debug().address()
-        .map(address -> new DebugServer(vertx, address, this::status, config, json))
+        .map(address -> new DebugServer(vertx, address, this::status, config, json, logs.debugPages()))
         .orElse(null);
     if (debugServer != null) {
       components.add(debugServer);
     }
     this.lifecycle = new Lifecycle(components, errors, clock);
+  }
+
+  private LogShipping logShipping(KubeletPods kubelet) {
+    try {
+      return new LogShipping(config, kubelet, selfMetrics.meterRegistry());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot open the log queue under data_dir " + config.dataDir()
+          + " or a sink: " + e.getMessage(), e);
+    }
   }
 
   private ContainerMetrics containerMetrics(KubeletPods kubelet, SkippedLines skipped,

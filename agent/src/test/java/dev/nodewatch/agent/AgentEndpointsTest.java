@@ -137,13 +137,24 @@ class AgentEndpointsTest {
   }
 
   @Test
+  void debugPagesShowTheTailedFilesTheQueueAndTheSinks() throws Exception {
+    JsonNode queue = json.readTree(getDebug("/debug/queue").body());
+    assertThat(queue.path("directory").asText()).endsWith("/queue");
+    assertThat(queue.path("readers").isArray()).isTrue();
+    assertThat(queue.has("bytes")).isTrue();
+    assertThat(json.readTree(getDebug("/debug/files").body()).path("files").isArray()).isTrue();
+    assertThat(json.readTree(getDebug("/debug/sinks").body()).path("sinks").isArray()).isTrue();
+  }
+
+  @Test
   void debugStatusShowsVersionComponentsAndReadiness() throws Exception {
     JsonNode status = json.readTree(getDebug("/debug/status").body());
     assertThat(status.path("version").asText()).isEqualTo("test-version");
     assertThat(status.path("node_name").asText()).isEqualTo("test-node");
     assertThat(status.path("ready").asBoolean()).isTrue();
     assertThat(status.path("components").findValuesAsText("name"))
-        .containsExactly("metrics-server", "host-metrics", "kubelet-pods", "container-metrics", "debug-server");
+        .containsExactly("metrics-server", "host-metrics", "kubelet-pods", "container-metrics", "log-queue",
+            "log-tailer", "debug-server");
     assertThat(status.path("components").findValuesAsText("state")).containsOnly("running");
     assertThat(status.path("recent_errors").isArray()).isTrue();
   }

@@ -7,6 +7,7 @@ import dev.nodewatch.collectors.host.HostConfig;
 import dev.nodewatch.collectors.kube.KubeletConfig;
 import dev.nodewatch.collectors.logs.LogsConfig;
 import dev.nodewatch.collectors.queue.QueueConfig;
+import dev.nodewatch.exporters.forward.SinkConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +37,7 @@ public record AgentConfig(
   static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
   /** Sink types this build can send to; each later sink package adds its name. */
-  static final Set<String> SINK_TYPES = Set.of();
+  static final Set<String> SINK_TYPES = new java.util.TreeSet<>(Set.of("file", "stdout"));
 
   public AgentConfig {
     nodeName = nodeName == null ? "" : nodeName;
@@ -85,19 +86,39 @@ public record AgentConfig(
   }
 
   private void validateSinks(ConfigProblems problems) {
+    Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < sinks.size(); i++) {
       ObjectNode sink = sinks.get(i);
       String at = "sinks[" + i + "]";
-      if (!sink.path("name").isTextual() || sink.path("name").asText().isBlank()) {
-        problems.add(at + ".name", "must be set");
-      }
       String type = sink.path("type").asText("");
       if (type.isEmpty()) {
         problems.add(at + ".type", "must be set");
-      } else if (!SINK_TYPES.contains(type)) {
-        String known = SINK_TYPES.isEmpty() ? "none in this build yet" : String.join(", ", SINK_TYPES);
-        problems.add(at + ".type", "unknown sink \"" + type + "\" (known: " + known + ")");
+        continue;
       }
+      if (!SINK_TYPES.contains(type)) {
+        problems.add(at + ".type", "unknown sink \"" + type + "\" (known: " + String.join(", ", SINK_TYPES) + ")");
+        continue;
+      }
+      String name = sink.path("name").asText("");
+      if (!name.isEmpty() && !names.add(name)) {
+        problems.add(at + ".name", "\"" + name + "\" is used by another sink (each names its own queue reader)");
+      }
+      try {
+        ConfigMapper.yaml().treeToValue(sink, SinkConfig.class).validate(at, problems);
+      } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
+        problems.add(at + "." + e.getPropertyName(), "unknown key");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        problems.add(at, e.getOriginalMessage());
+      }
+    }
+  }
+
+  /** The {@code i}th sink as its typed configuration; call after {@link #validate}. */
+  public SinkConfig sinkConfig(int i) {
+    try {
+      return ConfigMapper.yaml().treeToValue(sinks.get(i), SinkConfig.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(e.getOriginalMessage(), e);
     }
   }
 }

@@ -26,10 +26,13 @@ public final class DebugServer implements Component {
   private final Supplier<Object> status;
   private final Object effectiveConfig;
   private final ObjectMapper json;
+  private final java.util.Map<String, Supplier<Object>> pages;
   private HttpServer server;
 
+  /** @param pages more JSON pages by path (such as {@code /debug/files}), each computed per request */
   public DebugServer(Vertx vertx, ListenAddress address, Supplier<Object> status, Object effectiveConfig,
-      ObjectMapper json) {
+      ObjectMapper json, java.util.Map<String, Supplier<Object>> pages) {
+    this.pages = new java.util.TreeMap<>(pages);
     this.vertx = vertx;
     this.address = address;
     this.status = status;
@@ -64,10 +67,19 @@ public final class DebugServer implements Component {
   }
 
   private void handle(HttpServerRequest request) {
+    Supplier<Object> page = pages.get(request.path());
+    if (page != null) {
+      // the pages read files and queue state: off the event loop
+      vertx.executeBlocking(page::get, false)
+          .onSuccess(value -> json(request, value))
+          .onFailure(e -> MetricsServer.text(request, 500, "cannot build the page: " + e + "\n"));
+      return;
+    }
     switch (request.path()) {
       case "/debug/status" -> json(request, status.get());
       case "/debug/config" -> json(request, effectiveConfig);
-      case "/", "/debug" -> MetricsServer.text(request, 200, "nodewatch debug: /debug/status /debug/config\n");
+      case "/", "/debug" -> MetricsServer.text(request, 200, "nodewatch debug: /debug/status /debug/config "
+          + String.join(" ", pages.keySet()) + "\n");
       default -> MetricsServer.text(request, 404, "not found\n");
     }
   }

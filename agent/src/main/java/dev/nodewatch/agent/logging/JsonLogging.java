@@ -43,6 +43,8 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     // Netty and Vert.x explain their internals at INFO; an agent's log should say what the agent does.
     context.getLogger("io.netty").setLevel(Level.WARN);
     context.getLogger("io.vertx").setLevel(Level.WARN);
+    // Chronicle announces itself, its mappings and its disk checks at INFO; its warnings and errors still show.
+    context.getLogger("net.openhft").setLevel(Level.WARN);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

@@ -36,7 +36,7 @@ class ServerComponentsContractTest {
         v -> new MetricsServer(v, anyPort, new PrometheusExposition(new CollectorRegistry(), List::of), () -> true,
             new EventLoopHeartbeat(v, Duration.ofSeconds(10), new SimpleMeterRegistry()),
             new RecentErrors(5, Clock.systemUTC())),
-        v -> new DebugServer(v, anyPort, () -> Map.of("ok", true), Map.of(), new ObjectMapper()));
+        v -> new DebugServer(v, anyPort, () -> Map.of("ok", true), Map.of(), new ObjectMapper(), Map.of()));
   }
 
   @Test

@@ -6,9 +6,9 @@ import dev.nodewatch.collectors.queue.LogQueue;
 import dev.nodewatch.collectors.queue.LogSource;
 import dev.nodewatch.collectors.queue.WhenFull;
 import dev.nodewatch.collectors.runtime.Component;
+import dev.nodewatch.collectors.runtime.LoopThread;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.ClosedWatchServiceException;
@@ -30,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -76,10 +75,8 @@ public final class LogTailer implements Component {
   private final Map<Path, PartialLineJoiner> joiners = new HashMap<>();
   private final Map<FileKey, FilePosition> recovered = new HashMap<>();
   private final byte[] readBuffer = new byte[READ_BUDGET];
-  private final Promise<Void> stopped = Promise.promise();
+  private final LoopThread loop = new LoopThread("nodewatch-log-tailer");
   private volatile List<FileStatus> statuses = List.of();
-  private volatile boolean running;
-  private Thread thread;
   private WatchService watcher;
   private boolean positionsDirty;
 
@@ -136,21 +133,13 @@ public final class LogTailer implements Component {
       recovered.put(FileKey.of(position.file()), position);
     }
     watcher = watchDirectories();
-    running = true;
-    thread = new Thread(this::run, "nodewatch-log-tailer");
-    thread.setDaemon(true);
-    thread.start();
+    loop.start(this::run);
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> stop() {
-    if (thread == null) {
-      return Future.succeededFuture();
-    }
-    running = false;
-    LockSupport.unpark(thread);
-    return stopped.future();
+    return loop.stop();
   }
 
   private WatchService watchDirectories() {
@@ -178,7 +167,7 @@ public final class LogTailer implements Component {
     try {
       scan(nanoTime.getAsLong());
       recoverRotatedWhileStopped(nanoTime.getAsLong());
-      while (running) {
+      while (loop.running()) {
         long now = nanoTime.getAsLong();
         if (now >= nextScan || directoryChanged()) {
           scan(now);
@@ -205,17 +194,13 @@ public final class LogTailer implements Component {
         if (progress) {
           idleSleep = MIN_IDLE_SLEEP_NANOS;
         } else {
-          LockSupport.parkNanos(idleSleep);
+          loop.pause(idleSleep);
           idleSleep = Math.min(MAX_IDLE_SLEEP_NANOS, idleSleep * 2);
         }
       }
       appendPositions();
-    } catch (RuntimeException | Error e) {
-      log.error("the log tailer stopped on an unexpected error", e);
-      stopped.tryFail(e);
     } finally {
       closeAll();
-      stopped.tryComplete();
     }
   }
 

@@ -61,6 +61,11 @@ public final class LogQueue implements AutoCloseable {
     this.bytesOnDisk = files.bytes();
   }
 
+  /** Opens (or creates) the queue in {@code dir}, its roll cycles following the system clock. */
+  public static LogQueue open(Path dir, QueueConfig config, String node, long maxBatchBytes) throws IOException {
+    return open(dir, config, node, maxBatchBytes, net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
+  }
+
   /**
    * Opens (or creates) the queue in {@code dir}.
    *

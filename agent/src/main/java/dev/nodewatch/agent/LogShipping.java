@@ -1,0 +1,155 @@
+package dev.nodewatch.agent;
+
+import dev.nodewatch.agent.config.AgentConfig;
+import dev.nodewatch.collectors.kube.KubeletPods;
+import dev.nodewatch.collectors.kube.PodMetadata;
+import dev.nodewatch.collectors.logs.LogTailer;
+import dev.nodewatch.collectors.logs.TailerStats;
+import dev.nodewatch.collectors.queue.LogQueue;
+import dev.nodewatch.collectors.queue.QueueComponent;
+import dev.nodewatch.collectors.queue.QueueReader;
+import dev.nodewatch.collectors.runtime.Component;
+import dev.nodewatch.exporters.forward.FileSink;
+import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkPipeline;
+import dev.nodewatch.exporters.forward.StdoutSink;
+import dev.nodewatch.exporters.forward.Sink;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The log path of the agent, wired from the configuration: the queue under {@code <data_dir>/queue}, one pipeline
+ * per configured sink (each with its own queue reader), and the tailer. Also their metrics and debug pages.
+ */
+final class LogShipping {
+
+  private final LogQueue queue;
+  private final LogTailer tailer;
+  private final List<SinkPipeline> pipelines = new ArrayList<>();
+
+  LogShipping(AgentConfig config, KubeletPods kubelet, MeterRegistry registry) throws IOException {
+    this.queue = LogQueue.open(Path.of(config.dataDir(), "queue"), config.queue(), config.nodeName(),
+        LogTailer.maxBatchBytes(config.logs()));
+    for (int i = 0; i < config.sinks().size(); i++) {
+      SinkConfig sink = config.sinkConfig(i);
+      pipelines.add(new SinkPipeline(sink.name(), queue.reader(sink.name()), open(sink), sink.batch(),
+          sink.retry()));
+    }
+    this.tailer = new LogTailer(config.logs(), queue, config.queue().whenFull(),
+        uid -> kubelet.cachedByUid(uid).map(PodMetadata::labels).orElse(Map.of()),
+        Objects.requireNonNullElse(System.getenv("POD_NAMESPACE"), ""),
+        Objects.requireNonNullElse(System.getenv("POD_NAME"), ""), System::nanoTime);
+    registerMetrics(registry);
+  }
+
+  private static Sink open(SinkConfig sink) throws IOException {
+    // Java 17 bytecode: no pattern switch over the sealed interface yet
+    if (sink instanceof SinkConfig.File file) {
+      return new FileSink(Path.of(file.path()));
+    }
+    if (sink instanceof SinkConfig.Stdout) {
+      return new StdoutSink(System.out);
+    }
+    throw new IllegalArgumentException("no sink of type " + sink.getClass().getSimpleName());
+  }
+
+  /** In start order: the queue first (it stops last), then the sinks, then the tailer that feeds them. */
+  List<Component> components() {
+    List<Component> components = new ArrayList<>();
+    components.add(new QueueComponent(queue));
+    components.addAll(pipelines);
+    components.add(tailer);
+    return components;
+  }
+
+  Map<String, Supplier<Object>> debugPages() {
+    Map<String, Supplier<Object>> pages = new LinkedHashMap<>();
+    pages.put("/debug/files", () -> Map.of("files", tailer.files()));
+    pages.put("/debug/queue", this::queueStatus);
+    pages.put("/debug/sinks", () -> Map.of("sinks", pipelines.stream().map(p -> Map.of(
+        "name", p.reader().name(), "sent_events", p.sentEvents(), "failed_requests", p.failedRequests(),
+        "retries", p.retries(), "last_error", p.lastError())).toList()));
+    return pages;
+  }
+
+  private Object queueStatus() {
+    List<Map<String, Object>> readers = new ArrayList<>();
+    for (QueueReader reader : queue.readers()) {
+      readers.add(Map.of("name", reader.name(), "committed_index", reader.committedIndex(),
+          "lag_documents", reader.lagDocuments()));
+    }
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("directory", queue.directory().toString());
+    status.put("bytes", queue.bytesOnDisk());
+    status.put("full", queue.full());
+    status.put("records_appended", queue.appendedRecords());
+    status.put("batches_appended", queue.appendedBatches());
+    status.put("last_index", queue.lastIndex());
+    status.put("files_deleted", queue.deletedFiles());
+    status.put("readers", readers);
+    return status;
+  }
+
+  private void registerMetrics(MeterRegistry registry) {
+    TailerStats stats = tailer.stats();
+    counter(registry, "nodewatch.logs.lines", stats, TailerStats::linesRead,
+        "Log lines (joined) appended to the queue.");
+    counter(registry, "nodewatch.logs.read.bytes", stats, TailerStats::bytesRead, "Bytes read from log files.");
+    counter(registry, "nodewatch.logs.malformed.lines", stats, TailerStats::malformedLines,
+        "Lines whose CRI or Docker framing could not be read; shipped whole, marked malformed.");
+    counter(registry, "nodewatch.logs.truncated.lines", stats, TailerStats::truncatedLines,
+        "Lines longer than logs.max_line_bytes, shipped truncated.");
+    counter(registry, "nodewatch.logs.dropped.lines", stats, TailerStats::droppedLines,
+        "Lines not stored because the queue was full (when_full: drop_newest).");
+    counter(registry, "nodewatch.logs.truncations", stats, TailerStats::truncations,
+        "Files found shorter than their read position (copytruncate) and read again from the start.");
+    counter(registry, "nodewatch.logs.rotations", stats, TailerStats::rotations,
+        "Files let go because no watched path leads to them any more (rotated or removed).");
+    counter(registry, "nodewatch.logs.lost.bytes", stats, TailerStats::lostBytes,
+        "Bytes of files that vanished before they were read to their end.");
+    counter(registry, "nodewatch.logs.open.errors", stats, TailerStats::openErrors, "Log files that could not be opened.");
+    counter(registry, "nodewatch.logs.read.errors", stats, TailerStats::readErrors, "Failed reads of log files.");
+    counter(registry, "nodewatch.queue.append.errors", stats, TailerStats::queueErrors,
+        "Appends to the queue that failed (disk full, I/O error); reading retries.");
+    gauge(registry, "nodewatch.logs.files.tracked", stats, TailerStats::filesTracked, "Log files being tailed.");
+    gauge(registry, "nodewatch.logs.files.open", stats, TailerStats::filesOpen, "Log files with an open descriptor.");
+    gauge(registry, "nodewatch.logs.paused", stats, s -> s.paused() ? 1 : 0,
+        "1 while reading is paused because the queue is full (when_full: block).");
+    gauge(registry, "nodewatch.queue.bytes", queue, LogQueue::bytesOnDisk, "Bytes of queue files on disk.");
+    counter(registry, "nodewatch.queue.records", queue, LogQueue::appendedRecords, "Records appended to the queue.");
+    counter(registry, "nodewatch.queue.files.deleted", queue, LogQueue::deletedFiles,
+        "Queue files deleted by retention after every reader passed them.");
+    for (SinkPipeline pipeline : pipelines) {
+      String sink = pipeline.reader().name();
+      FunctionCounter.builder("nodewatch.sink.events.sent", pipeline, SinkPipeline::sentEvents)
+          .description("Records the sink accepted.").tag("sink", sink).register(registry);
+      FunctionCounter.builder("nodewatch.sink.requests.failed", pipeline, SinkPipeline::failedRequests)
+          .description("Batches the sink did not accept (each is retried).").tag("sink", sink).register(registry);
+      FunctionCounter.builder("nodewatch.sink.retries", pipeline, SinkPipeline::retries)
+          .description("Retries of batches after a failure.").tag("sink", sink).register(registry);
+      Gauge.builder("nodewatch.sink.lag.documents", pipeline.reader(), QueueReader::lagDocuments)
+          .description("Queue documents (batches) appended after the sink's last acknowledged one.")
+          .tag("sink", sink).register(registry);
+    }
+  }
+
+  private static <T> void counter(MeterRegistry registry, String name, T source, ToDoubleFunction<T> value,
+      String help) {
+    FunctionCounter.builder(name, source, value).description(help).register(registry);
+  }
+
+  private static <T> void gauge(MeterRegistry registry, String name, T source, ToDoubleFunction<T> value,
+      String help) {
+    Gauge.builder(name, source, value).description(help).register(registry);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.nodewatch.exporters.forward;
+
+import dev.nodewatch.collectors.queue.LogRecord;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * Appends records to a local file as NDJSON, one record per line: a way to see what the agent ships before any
+ * remote sink exists, and the sink the crash tests read back. A batch counts as accepted once written to the file
+ * (the page cache survives the agent being killed; a machine crash may lose what was not yet flushed).
+ */
+public final class FileSink implements Sink {
+
+  private final RecordJson json = new RecordJson();
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
+  private final FileChannel channel;
+
+  public FileSink(Path path) throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    this.channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.READ);
+    dropUnfinishedLine();
+  }
+
+  /**
+   * A previous run killed mid-write leaves half a record at the end. Its batch was never acknowledged and is sent
+   * again, so the half line is cut off rather than left to merge with the next record into invalid JSON.
+   */
+  private void dropUnfinishedLine() throws IOException {
+    long end = channel.size();
+    ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+    long keep = end;
+    search:
+    while (keep > 0) {
+      long from = Math.max(0, keep - chunk.capacity());
+      chunk.clear().limit((int) (keep - from));
+      while (chunk.hasRemaining() && channel.read(chunk, from + chunk.position()) > 0) {
+        // positional reads until the chunk is full
+      }
+      for (int i = chunk.position() - 1; i >= 0; i--) {
+        if (chunk.get(i) == '\n') {
+          keep = from + i + 1;
+          break search;
+        }
+      }
+      keep = from;
+    }
+    if (keep < end) {
+      channel.truncate(keep);
+    }
+    channel.position(keep);
+  }
+
+  @Override
+  public void send(List<LogRecord> records) throws IOException {
+    buffer.reset();
+    json.writeLines(records, buffer);
+    ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+    while (bytes.hasRemaining()) {
+      channel.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
