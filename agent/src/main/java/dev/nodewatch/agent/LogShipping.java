@@ -39,7 +39,7 @@ final class LogShipping {
 
   LogShipping(AgentConfig config, KubeletPods kubelet, MeterRegistry registry) throws IOException {
     this.queue = LogQueue.open(Path.of(config.dataDir(), "queue"), config.queue(), config.nodeName(),
-        LogTailer.maxBatchBytes(config.logs()));
+        config.logs().maxLineBytes().bytes());
     for (int i = 0; i < config.sinks().size(); i++) {
       SinkConfig sink = config.sinkConfig(i);
       pipelines.add(new SinkPipeline(sink.name(), queue.reader(sink.name()), open(sink), sink.batch(),

@@ -108,10 +108,6 @@ public final class LogTailer implements Component {
     this.scanner = new LogFileScanner(config.include(), config.exclude());
   }
 
-  /** The largest batch one read can append: a round's budget plus one over-long line's kept head. */
-  public static long maxBatchBytes(LogsConfig config) {
-    return READ_BUDGET + config.maxLineBytes().bytes() + 64 * 1024;
-  }
 
   @Override
   public String name() {
@@ -430,41 +426,16 @@ public final class LogTailer implements Component {
     LogQueue.Batch[] batch = {null};
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
     long[] lineStart = {file.readOffset};
-    long next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) -> {
-      long start = lineStart[0];
-      lineStart[0] = end;
-      if (file.parser == null) {
-        file.parser = LineParser.of(LineParser.detect(bytes, from, to));
+    long next;
+    try {
+      next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
+          acceptLine(file, joiner, batch, dropping, wallNanos, lineStart, bytes, from, to, truncated, end));
+    } catch (IOException | RuntimeException e) {
+      if (batch[0] != null) {
+        batch[0].abandon(); // nothing of this read is stored; it is read again
       }
-      LogLine line = file.parser.parse(bytes, from, to, wallNanos);
-      JoinedLine joined = joiner.accept(line);
-      if (joined == null) {
-        if (file.pendingStart < 0) {
-          file.pendingStart = start;
-        }
-        return;
-      }
-      long recordOffset = file.pendingStart >= 0 ? file.pendingStart : start;
-      if (!joiner.hasPending()) {
-        file.pendingStart = -1;
-      }
-      if (joined.malformed()) {
-        stats.malformedLines.increment();
-      }
-      boolean cut = truncated || joined.truncated();
-      if (cut) {
-        stats.truncatedLines.increment();
-      }
-      if (dropping) {
-        stats.droppedLines.increment();
-      } else {
-        if (batch[0] == null) {
-          batch[0] = queue.batch(file.source);
-        }
-        batch[0].add(joined.timestampNanos(), joined.stream() == LogStream.STDERR, cut, joined.malformed(),
-            recordOffset, joined.message());
-      }
-    });
+      throw e;
+    }
     if (next == file.readOffset) {
       return;
     }
@@ -476,6 +447,50 @@ public final class LogTailer implements Component {
     }
     stats.bytesRead.add(next - file.readOffset);
     file.readOffset = next;
+  }
+
+  private void acceptLine(TailedFile file, PartialLineJoiner joiner, LogQueue.Batch[] batch, boolean dropping,
+      long wallNanos, long[] lineStart, byte[] bytes, int from, int to, boolean truncated, long end) {
+    long start = lineStart[0];
+    lineStart[0] = end;
+    if (file.parser == null) {
+      file.parser = LineParser.of(LineParser.detect(bytes, from, to));
+    }
+    LogLine line = file.parser.parse(bytes, from, to, wallNanos);
+    JoinedLine joined = joiner.accept(line);
+    if (joined == null) {
+      if (file.pendingStart < 0) {
+        file.pendingStart = start;
+      }
+      return;
+    }
+    long recordOffset = file.pendingStart >= 0 ? file.pendingStart : start;
+    if (!joiner.hasPending()) {
+      file.pendingStart = -1;
+    }
+    if (joined.malformed()) {
+      stats.malformedLines.increment();
+    }
+    boolean cut = truncated || joined.truncated();
+    if (cut) {
+      stats.truncatedLines.increment();
+    }
+    if (dropping) {
+      stats.droppedLines.increment();
+    } else {
+      if (batch[0] == null) {
+        batch[0] = queue.batch(file.source);
+      }
+      boolean stderr = joined.stream() == LogStream.STDERR;
+      if (!batch[0].add(joined.timestampNanos(), stderr, cut, joined.malformed(), recordOffset, joined.message())) {
+        // the batch is full: store it with the position of this line's start, and begin the next with the line
+        long resume = file.pendingStart >= 0 ? Math.min(file.pendingStart, recordOffset) : recordOffset;
+        queue.append(batch[0], resume);
+        stats.linesRead.add(batch[0].lines());
+        batch[0] = queue.batch(file.source);
+        batch[0].add(joined.timestampNanos(), stderr, cut, joined.malformed(), recordOffset, joined.message());
+      }
+    }
   }
 
   /** Whether a let-go file can be closed: read to its end, and nothing will write to it again. */

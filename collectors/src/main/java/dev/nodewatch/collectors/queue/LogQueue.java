@@ -38,10 +38,10 @@ public final class LogQueue implements AutoCloseable {
   private final SingleChronicleQueue queue;
   private final QueueConfig config;
   private final String node;
+  private final int maxDocumentBytes;
   private final CycleFiles files;
   private final Map<String, QueueReader> readers = new ConcurrentHashMap<>();
   private final List<FilePosition> recovered;
-  private final Bytes<?> buffer = Bytes.allocateElasticOnHeap(64 * 1024);
   private final Bytes<?> positionsBuffer = Bytes.allocateElasticOnHeap(4 * 1024);
   private ExcerptAppender appender;
   private ExcerptTailer probe;
@@ -52,8 +52,10 @@ public final class LogQueue implements AutoCloseable {
   private final AtomicLong appendedBatches = new AtomicLong();
   private final AtomicLong deletedFiles = new AtomicLong();
 
-  private LogQueue(SingleChronicleQueue queue, QueueConfig config, String node) throws IOException {
+  private LogQueue(SingleChronicleQueue queue, QueueConfig config, String node, int maxDocumentBytes)
+      throws IOException {
     this.queue = queue;
+    this.maxDocumentBytes = maxDocumentBytes;
     this.config = config;
     this.node = node;
     this.files = new CycleFiles(queue.file().toPath(), ROLL_CYCLE);
@@ -62,27 +64,28 @@ public final class LogQueue implements AutoCloseable {
   }
 
   /** Opens (or creates) the queue in {@code dir}, its roll cycles following the system clock. */
-  public static LogQueue open(Path dir, QueueConfig config, String node, long maxBatchBytes) throws IOException {
-    return open(dir, config, node, maxBatchBytes, net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
+  public static LogQueue open(Path dir, QueueConfig config, String node, long maxRecordBytes) throws IOException {
+    return open(dir, config, node, maxRecordBytes, net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
   }
 
   /**
    * Opens (or creates) the queue in {@code dir}.
    *
-   * @param maxBatchBytes the largest batch that will be appended: Chronicle takes documents of up to a quarter of
-   *     its block size, so the block grows beyond 4 MiB only for a large {@code logs.max_line_bytes}
+   * @param maxRecordBytes the longest message a record may have ({@code logs.max_line_bytes}): Chronicle takes
+   *     documents of up to a quarter of its block size, so blocks grow beyond 4 MiB only for longer lines (mapped
+   *     blocks count in RSS). A record that would not fit with its batch's header is cut to fit, flagged truncated.
    * @param time the clock that picks roll cycles
    */
-  public static LogQueue open(Path dir, QueueConfig config, String node, long maxBatchBytes, TimeProvider time)
+  public static LogQueue open(Path dir, QueueConfig config, String node, long maxRecordBytes, TimeProvider time)
       throws IOException {
-    long blockSize = Math.max(MIN_BLOCK_SIZE, Long.highestOneBit(4 * maxBatchBytes - 1) << 1);
+    long blockSize = Math.max(MIN_BLOCK_SIZE, Long.highestOneBit(4 * maxRecordBytes - 1) << 1);
     SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
         .rollCycle(ROLL_CYCLE)
         .blockSize(blockSize)
         .timeProvider(time)
         .build();
     try {
-      return new LogQueue(queue, config, node);
+      return new LogQueue(queue, config, node, (int) Math.min(Integer.MAX_VALUE, blockSize / 4));
     } catch (IOException | RuntimeException e) {
       queue.close();
       throw e;
@@ -136,21 +139,56 @@ public final class LogQueue implements AutoCloseable {
     return List.copyOf(positions.values());
   }
 
-  /** A new, empty batch of lines read from {@code source}; append it with {@link #append}. */
+  /**
+   * Opens a batch of lines read from {@code source}: a document written in place in the queue's mapped file (no
+   * copy), invisible to readers until {@link #append} completes it, dropped by {@link Batch#abandon}. Only the
+   * appending thread (the tailer) may call this, one batch at a time.
+   */
   public Batch batch(LogSource source) {
-    QueueDocuments.startBatch(buffer, source);
-    return new Batch(buffer);
+    DocumentContext document = appender().writingDocument();
+    try {
+      Bytes<?> out = document.wire().bytes();
+      long start = out.writePosition();
+      QueueDocuments.startBatch(out, source);
+      return new Batch(document, out, start + maxDocumentBytes - QueueDocuments.END_BYTES);
+    } catch (RuntimeException | Error e) {
+      document.rollbackOnClose();
+      closeBroken(document, e);
+      throw e;
+    }
   }
 
-  /**
-   * Writes a batch and the position it advances its file to, as one document. Only the appending thread (the
-   * tailer) may call this.
-   */
+  /** Completes a batch with the position it advances its file to: records and position become visible together. */
   public void append(Batch batch, long resumeOffset) {
-    QueueDocuments.endBatch(batch.bytes, resumeOffset, batch.lines);
-    write(batch.bytes);
+    try {
+      QueueDocuments.endBatch(batch.bytes, resumeOffset, batch.lines);
+      batch.document.close();
+    } catch (RuntimeException | Error e) {
+      batch.document.rollbackOnClose();
+      closeBroken(batch.document, e);
+      throw e instanceof Error error ? new IllegalStateException("the queue refused a write", error)
+          : (RuntimeException) e;
+    }
     appendedRecords.addAndGet(batch.lines);
     appendedBatches.incrementAndGet();
+  }
+
+  /** After a failed write the appender may be mid-document: it is dropped and the next write starts clean. */
+  private void closeBroken(DocumentContext document, Throwable cause) {
+    try {
+      document.close();
+    } catch (RuntimeException | Error e) {
+      cause.addSuppressed(e);
+    }
+    dropAppender();
+  }
+
+  private void dropAppender() {
+    ExcerptAppender broken = appender;
+    appender = null;
+    if (broken != null) {
+      broken.close();
+    }
   }
 
   /** Writes every tailed file's position; the tailer calls this periodically and before retention. */
@@ -168,9 +206,7 @@ public final class LogQueue implements AutoCloseable {
     try {
       appender().writeBytes(document);
     } catch (RuntimeException | Error e) {
-      ExcerptAppender broken = appender;
-      appender = null;
-      broken.close();
+      dropAppender();
       throw e instanceof Error error ? new IllegalStateException("the queue refused a write", error)
           : (RuntimeException) e;
     }
@@ -271,27 +307,54 @@ public final class LogQueue implements AutoCloseable {
     queue.close();
   }
 
-  /** Lines being gathered for one append; holds the queue's buffer until appended. */
-  public static final class Batch {
+  /** Lines being written as one document; holds the queue's write lock until appended or abandoned. */
+  public final class Batch {
+    private final DocumentContext document;
     private final Bytes<?> bytes;
+    /** The write position the lines must end before, leaving room for the batch's end fields. */
+    private final long limit;
     private int lines;
 
-    private Batch(Bytes<?> bytes) {
+    private Batch(DocumentContext document, Bytes<?> bytes, long limit) {
+      this.document = document;
       this.bytes = bytes;
+      this.limit = limit;
     }
 
-    public void add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
+    /** Drops the batch: nothing of it is stored (the read that filled it failed and will be repeated). */
+    public void abandon() {
+      document.rollbackOnClose();
+      document.close();
+    }
+
+    /**
+     * Adds a line, or returns false when it does not fit in this batch (append this one and add the line to a new
+     * batch). A first line too long for any batch is cut at a character boundary to fit, and flagged truncated.
+     */
+    public boolean add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
         String message) {
-      QueueDocuments.writeLine(bytes, timestampNanos, stderr, truncated, malformed, offset, message);
+      byte[] utf8 = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      long room = limit - bytes.writePosition() - QueueDocuments.LINE_OVERHEAD;
+      int length = utf8.length;
+      if (length > room) {
+        if (lines > 0) {
+          return false;
+        }
+        length = (int) Math.max(0, room);
+        while (length > 0 && (utf8[length] & 0xC0) == 0x80) {
+          length--; // not inside a multi-byte character
+        }
+        truncated = true;
+      }
+      QueueDocuments.writeLine(bytes, timestampNanos, stderr, truncated, malformed, offset, utf8, length);
       lines++;
+      return true;
     }
 
     public int lines() {
       return lines;
     }
 
-    public long bytes() {
-      return bytes.writePosition();
-    }
+
   }
 }

@@ -1,5 +1,6 @@
 package dev.nodewatch.collectors.queue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,9 +32,8 @@ final class QueueDocuments {
 
   private QueueDocuments() {}
 
-  /** Starts a batch document in {@code out}: kind, source, then room for the position and count. */
+  /** Starts a batch document in {@code out}, at its write position: kind and source. */
   static void startBatch(Bytes<?> out, LogSource source) {
-    out.clear();
     out.writeByte(BATCH);
     writeIdentity(out, source.file());
     out.writeUtf8(source.path());
@@ -50,12 +50,22 @@ final class QueueDocuments {
     }
   }
 
+  /** Bytes a line takes besides its message: timestamp, flags, offset and length, at most. */
+  static final int LINE_OVERHEAD = 8 + 1 + 10 + 5;
+  /** Bytes the end of a batch takes: resume offset and line count. */
+  static final int END_BYTES = 12;
+
+  /**
+   * Writes one line; {@code utf8} is the message already encoded (the JDK's encoder and one bulk copy: Chronicle's
+   * writeUtf8 goes a checked byte at a time), of which the first {@code length} bytes are written.
+   */
   static void writeLine(Bytes<?> out, long timestampNanos, boolean stderr, boolean truncated, boolean malformed,
-      long offset, String message) {
+      long offset, byte[] utf8, int length) {
     out.writeLong(timestampNanos);
     out.writeByte((byte) ((stderr ? STDERR : 0) | (truncated ? TRUNCATED : 0) | (malformed ? MALFORMED : 0)));
     out.writeStopBit(offset);
-    out.writeUtf8(message);
+    out.writeStopBit(length);
+    out.write(utf8, 0, length);
   }
 
   /** The batch's header fields that are known only at its end, kept after the source so lines stream in first. */
@@ -110,7 +120,9 @@ final class QueueDocuments {
       long timestamp = in.readLong();
       int flags = in.readByte();
       long offset = in.readStopBit();
-      String message = in.readUtf8();
+      byte[] utf8 = new byte[(int) in.readStopBit()];
+      in.read(utf8);
+      String message = new String(utf8, StandardCharsets.UTF_8);
       into.add(new LogRecord(timestamp, (flags & STDERR) != 0 ? "stderr" : "stdout", message,
           (flags & TRUNCATED) != 0, (flags & MALFORMED) != 0, offset, header.source(), node));
     }

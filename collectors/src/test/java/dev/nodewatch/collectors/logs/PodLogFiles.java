@@ -69,7 +69,7 @@ final class PodLogFiles implements AutoCloseable {
     out = new FileOutputStream(current.toFile(), true);
   }
 
-  /** kubelet keeps a few rotated files; older ones go (here deleted at once, the harshest case). */
+  /** kubelet keeps a few rotated files (containerLogMaxFiles, default 5); older ones are deleted. */
   void deleteRotatedExceptNewest(int keep) throws IOException {
     try (var list = Files.list(containerDir)) {
       var rotated = list.filter(p -> p.getFileName().toString().startsWith("0.log.")).sorted().toList();

@@ -57,6 +57,27 @@ class LogQueueTest {
   }
 
   @Test
+  void aBatchTakesLinesUntilItsDocumentIsFullAndCutsOnlyALineThatFitsNowhere() throws Exception {
+    try (LogQueue queue = open()) {
+      String large = "a".repeat(600_000);
+      LogQueue.Batch batch = queue.batch(source(FILE_A));
+      assertThat(batch.add(1, false, false, false, 0, large)).isTrue();
+      assertThat(batch.add(2, false, false, false, 1, large)).isFalse(); // would pass the 1 MiB document limit
+      queue.append(batch, 1);
+      LogQueue.Batch alone = queue.batch(source(FILE_A));
+      assertThat(alone.add(3, false, false, false, 1, "é".repeat(1 << 20))).isTrue(); // 2 MiB of UTF-8
+      queue.append(alone, 2);
+      List<LogRecord> records = queue.reader("r").poll(10).records();
+      assertThat(records).hasSize(2);
+      assertThat(records.get(0).message()).isEqualTo(large);
+      LogRecord cut = records.get(1);
+      assertThat(cut.truncated()).isTrue();
+      assertThat(cut.message().length()).isBetween(((1 << 20) - 4096) / 2, (1 << 20) / 2);
+      assertThat(cut.message()).matches("é+"); // cut between characters, not inside one
+    }
+  }
+
+  @Test
   void positionsAfterRestartAreTheLastSnapshotUpdatedByLaterBatches() throws Exception {
     try (LogQueue queue = open()) {
       assertThat(queue.recoveredPositions()).isEmpty();
