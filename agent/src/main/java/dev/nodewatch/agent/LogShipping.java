@@ -127,6 +127,10 @@ final class LogShipping {
         "1 while reading is paused because the queue is full (when_full: block).");
     gauge(registry, "nodewatch.queue.bytes", queue, LogQueue::bytesOnDisk, "Bytes of queue files on disk.");
     counter(registry, "nodewatch.queue.records", queue, LogQueue::appendedRecords, "Records appended to the queue.");
+    gauge(registry, "nodewatch.queue.disk.full", queue, q -> q.diskFull() ? 1 : 0,
+        "1 while the disk under the queue is nearly full: reading pauses (or drops, under drop_newest).");
+    counter(registry, "nodewatch.queue.disk.full.events", queue, LogQueue::diskFullEvents,
+        "Times the disk under the queue ran short of space.");
     counter(registry, "nodewatch.queue.files.deleted", queue, LogQueue::deletedFiles,
         "Queue files deleted by retention after every reader passed them.");
     for (SinkPipeline pipeline : pipelines) {

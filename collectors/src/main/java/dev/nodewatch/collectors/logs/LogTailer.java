@@ -176,7 +176,8 @@ public final class LogTailer implements Component {
           maintainQueue();
           nextMaintain = now + MAINTAIN_EVERY_NANOS;
         }
-        boolean paused = queue.full() && whenFull == WhenFull.BLOCK;
+        // a full disk always pauses (dropping would not free it); a full queue pauses unless told to drop
+        boolean paused = queue.diskFull() || queue.full() && whenFull == WhenFull.BLOCK;
         stats.paused = paused;
         boolean progress = !paused && readRound(now, queue.full());
         if (positionsDirty && now >= nextPositions) {
@@ -221,6 +222,10 @@ public final class LogTailer implements Component {
   private void maintainQueue() {
     try {
       queue.maintain();
+      if (queue.diskFull()) {
+        errors.error("disk-full", "the disk under the queue (" + queue.directory() + ") is nearly full: reading "
+            + "paused until sinks catch up and retention frees space", null);
+      }
     } catch (IOException e) {
       errors.error("queue-maintain", "cannot measure or clean the queue directory: " + e, null);
     }
@@ -431,10 +436,13 @@ public final class LogTailer implements Component {
       next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
           acceptLine(file, joiner, batch, dropping, wallNanos, lineStart, bytes, from, to, truncated, end));
     } catch (IOException | RuntimeException e) {
-      if (batch[0] != null) {
-        batch[0].abandon(); // nothing of this read is stored; it is read again
-      }
+      abandon(batch[0]);
       throw e;
+    } catch (InternalError e) {
+      // the JVM's report of a fault (SIGBUS) writing a mapped block the disk could not back: the disk filled up
+      // faster than measured. Nothing of this read is stored; it is read again once there is space.
+      abandon(batch[0]);
+      throw new IllegalStateException("the queue's disk refused a write", e);
     }
     if (next == file.readOffset) {
       return;
@@ -447,6 +455,13 @@ public final class LogTailer implements Component {
     }
     stats.bytesRead.add(next - file.readOffset);
     file.readOffset = next;
+  }
+
+  /** Drops a batch whose read failed: nothing of the read is stored; it is read again. */
+  private static void abandon(LogQueue.Batch batch) {
+    if (batch != null) {
+      batch.abandon();
+    }
   }
 
   private void acceptLine(TailedFile file, PartialLineJoiner joiner, LogQueue.Batch[] batch, boolean dropping,

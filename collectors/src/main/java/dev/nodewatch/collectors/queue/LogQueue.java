@@ -47,6 +47,10 @@ public final class LogQueue implements AutoCloseable {
   private ExcerptTailer probe;
   private Thread appenderThread;
   private volatile long bytesOnDisk;
+  /** Bytes that may be appended before free space must be measured again; unknown until the first maintain. */
+  private volatile long headroom = Long.MAX_VALUE;
+  private final AtomicLong appendedSinceCheck = new AtomicLong();
+  private final AtomicLong diskFullEvents = new AtomicLong();
   private volatile int positionsCycle = -1;
   private final AtomicLong appendedRecords = new AtomicLong();
   private final AtomicLong appendedBatches = new AtomicLong();
@@ -150,7 +154,7 @@ public final class LogQueue implements AutoCloseable {
       Bytes<?> out = document.wire().bytes();
       long start = out.writePosition();
       QueueDocuments.startBatch(out, source);
-      return new Batch(document, out, start + maxDocumentBytes - QueueDocuments.END_BYTES);
+      return new Batch(document, out, start, start + maxDocumentBytes - QueueDocuments.END_BYTES);
     } catch (RuntimeException | Error e) {
       document.rollbackOnClose();
       closeBroken(document, e);
@@ -171,6 +175,11 @@ public final class LogQueue implements AutoCloseable {
     }
     appendedRecords.addAndGet(batch.lines);
     appendedBatches.incrementAndGet();
+    long size = batch.bytes.writePosition() - batch.start;
+    long after = appendedSinceCheck.addAndGet(size);
+    if (after >= headroom && after - size < headroom) {
+      diskFullEvents.incrementAndGet();
+    }
   }
 
   /** After a failed write the appender may be mid-document: it is dropped and the next write starts clean. */
@@ -252,7 +261,36 @@ public final class LogQueue implements AutoCloseable {
       queue.refreshDirectoryListing();
     }
     bytesOnDisk = files.bytes();
+    boolean wasDiskFull = diskFull();
+    headroom = java.nio.file.Files.getFileStore(directory()).getUsableSpace() - diskReserve();
+    appendedSinceCheck.set(0);
+    if (diskFull() && !wasDiskFull) {
+      diskFullEvents.incrementAndGet();
+    }
     return deleted;
+  }
+
+  /**
+   * Free space below which the queue counts as full: Chronicle writes through memory-mapped blocks, and a block
+   * that cannot be backed on disk kills the process (SIGBUS) instead of failing a write, so appends stop while
+   * two blocks and a margin are still free.
+   */
+  private long diskReserve() {
+    return 8L * maxDocumentBytes + (8L << 20);
+  }
+
+  /**
+   * Whether the disk under the queue is nearly full: too little space at the last {@link #maintain}, or as much
+   * appended since as there was room for (the check is not left to a timer: a fast tailer fills gigabytes a
+   * minute).
+   */
+  public boolean diskFull() {
+    return appendedSinceCheck.get() >= headroom;
+  }
+
+  /** How many times the disk under the queue ran short of space. */
+  public long diskFullEvents() {
+    return diskFullEvents.get();
   }
 
   /** Whether the newest positions document is in a cycle before the current one (and so holds that cycle). */
@@ -260,9 +298,12 @@ public final class LogQueue implements AutoCloseable {
     return positionsCycle >= 0 && positionsCycle < queue.cycle();
   }
 
-  /** Whether the queue holds {@code queue.max_bytes} or more, as of the last {@link #maintain}. */
+  /**
+   * Whether the queue holds {@code queue.max_bytes} or more, or its disk is (nearly) full, as of the last
+   * {@link #maintain}.
+   */
   public boolean full() {
-    return bytesOnDisk >= config.maxBytes().bytes();
+    return diskFull() || bytesOnDisk >= config.maxBytes().bytes();
   }
 
   public long bytesOnDisk() {
@@ -311,13 +352,15 @@ public final class LogQueue implements AutoCloseable {
   public final class Batch {
     private final DocumentContext document;
     private final Bytes<?> bytes;
+    private final long start;
     /** The write position the lines must end before, leaving room for the batch's end fields. */
     private final long limit;
     private int lines;
 
-    private Batch(DocumentContext document, Bytes<?> bytes, long limit) {
+    private Batch(DocumentContext document, Bytes<?> bytes, long start, long limit) {
       this.document = document;
       this.bytes = bytes;
+      this.start = start;
       this.limit = limit;
     }
 

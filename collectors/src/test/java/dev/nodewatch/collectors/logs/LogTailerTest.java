@@ -49,8 +49,12 @@ class LogTailerTest {
   }
 
   private LogsConfig config(LogFormat format) {
+    return config(format, 64);
+  }
+
+  private LogsConfig config(LogFormat format, int maxOpenFiles) {
     return new LogsConfig(List.of(root + "/containers/*.log"), List.of(), format, ByteSize.ofMebibytes(1),
-        Duration.ofMillis(100), 64, true);
+        Duration.ofMillis(100), maxOpenFiles, true);
   }
 
   private void start(LogsConfig config, TimeProvider time, String maxBytes) throws Exception {
@@ -311,7 +315,123 @@ class LogTailerTest {
     assertThat(received).filteredOn(r -> r.message().startsWith("{\"log\":\"cut in ha"))
         .singleElement().satisfies(r -> assertThat(r.malformed()).isTrue());
     assertThat(tailer.stats().truncatedLines()).isEqualTo(1);
+    await(() -> tailer.files().size() == 5, "the status of every file"); // published twice a second
     assertThat(tailer.files()).extracting(LogTailer.FileStatus::pod)
         .containsExactlyInAnyOrder("good", "garbage", "huge", "docker", "empty");
+  }
+
+  @Test
+  void moreFilesThanDescriptorsAreAllReadByClosingIdleOnesAndReopeningThemByPosition() throws Exception {
+    start(config(LogFormat.CRI, 8), SystemTimeProvider.INSTANCE, "2GiB");
+    List<PodLogFiles> pods = new ArrayList<>();
+    try {
+      for (int p = 0; p < 20; p++) {
+        pods.add(new PodLogFiles(root, "ns", "pod-" + p, "u-" + p, "c"));
+      }
+      int n = 0;
+      for (int round = 0; round < 3; round++) {
+        for (PodLogFiles pod : pods) {
+          for (int i = 0; i < 50; i++) {
+            pod.write(PodLogFiles.cri("stdout", 'F', "line-" + n++));
+          }
+        }
+        awaitRecords(n);
+        assertThat(tailer.files()).filteredOn(LogTailer.FileStatus::open).hasSizeLessThanOrEqualTo(8);
+      }
+      assertEveryLineOnceInOrder(n);
+    } finally {
+      for (PodLogFiles pod : pods) {
+        pod.close();
+      }
+    }
+  }
+
+  @Test
+  void theAgentsOwnContainerIsLeftOut() throws Exception {
+    queue = openQueue("2GiB", SystemTimeProvider.INSTANCE);
+    tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "monitoring",
+        "nodewatch-x7k2p", System::nanoTime);
+    tailer.start();
+    try (PodLogFiles self = new PodLogFiles(root, "monitoring", "nodewatch-x7k2p", "u-1", "nodewatch");
+        PodLogFiles other = new PodLogFiles(root, "monitoring", "prometheus-0", "u-2", "prometheus")) {
+      self.write(PodLogFiles.cri("stdout", 'F', "shipped 1000 lines"));
+      other.write(PodLogFiles.cri("stdout", 'F', "line-0"));
+      awaitRecords(1);
+      Thread.sleep(300);
+      drain();
+    }
+    assertThat(received).extracting(r -> r.source().pod()).containsExactly("prometheus-0");
+  }
+
+  @Test
+  void underDropNewestAFullQueueDropsAndCountsLinesInsteadOfPausing() throws Exception {
+    SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+    queue = openQueue("16MiB", time);
+    queue.reader("slow"); // a reader that never acknowledges: the queue stays full
+    fillUntilFull(time);
+    queue.close();
+    queue = openQueue("16MiB", time);
+    queue.reader("slow");
+    tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.DROP_NEWEST, uid -> Map.of(), "", "",
+        System::nanoTime);
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      for (int i = 0; i < 1000; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      tailer.start();
+      await(() -> tailer.stats().droppedLines() == 1000, "1000 dropped lines");
+    }
+    assertThat(tailer.stats().paused()).isFalse();
+    assertThat(tailer.stats().linesRead()).isZero();
+    // read past (the positions moved on), not left behind
+    await(() -> tailer.files().size() == 1 && tailer.files().get(0).lagBytes() == 0, "the file read to its end");
+  }
+
+  @Test
+  void aFullDiskPausesReadingWithoutLosingAnythingAndReadingResumesWhenSpaceIsFreed() throws Exception {
+    Path disk = Files.createDirectories(root.resolve("small-disk"));
+    boolean mounted = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", disk.toString())
+        .inheritIO().start().waitFor() == 0;
+    if (!mounted) {
+      assertThat(System.getenv("CI")).as("CI runs as root and must be able to mount a tmpfs").isNotEqualTo("true");
+      org.junit.jupiter.api.Assumptions.abort("cannot mount a tmpfs here (not root?): the disk-full test needs one");
+    }
+    SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      int total = 400_000; // ~80 MB of log: more than the disk can hold at once
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < total; i++) {
+        chunk.append(PodLogFiles.cri("stdout", 'F', "line-" + i + " " + "d".repeat(150)));
+        if (chunk.length() > 1 << 20) {
+          pod.write(chunk.toString());
+          chunk.setLength(0);
+        }
+      }
+      pod.write(chunk.toString());
+      queue = LogQueue.open(disk.resolve("queue"), new QueueConfig(ByteSize.parse("2GiB"), WhenFull.BLOCK), "node",
+          1 << 20, time);
+      tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "", "",
+          System::nanoTime);
+      tailer.start();
+      await(() -> queue.diskFull() && tailer.stats().paused(), "the tailer paused on a nearly full disk");
+      assertThat(queue.diskFullEvents()).isEqualTo(1);
+      // the sink catches up and time moves on to a new cycle: retention frees the disk, reading resumes
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (received.size() < total && System.nanoTime() < deadline) {
+        drain();
+        time.advanceMillis(TimeUnit.MINUTES.toMillis(5));
+        Thread.sleep(300);
+      }
+      assertEveryLineOnceInOrder(total);
+      assertThat(queue.diskFullEvents()).isGreaterThanOrEqualTo(1);
+      assertThat(tailer.stats().queueErrors()).isZero();
+    } finally {
+      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      tailer = null;
+      queue.close();
+      queue = null;
+      // lazily: Chronicle releases its mappings on a background thread, after close returns
+      new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
+    }
   }
 }
