@@ -63,9 +63,15 @@ class LogTailerTest {
     tailer.start();
   }
 
+  /**
+   * The queue with the test's reader registered from the start: with no reader at all, retention keeps only the
+   * current cycle, and a test running across a five-minute boundary would see its records go.
+   */
   private LogQueue openQueue(String maxBytes, TimeProvider time) throws Exception {
-    return LogQueue.open(root.resolve("queue"), new QueueConfig(ByteSize.parse(maxBytes), WhenFull.BLOCK), "node",
-        config(LogFormat.AUTO).maxLineBytes().bytes(), time);
+    LogQueue opened = LogQueue.open(root.resolve("queue"), new QueueConfig(ByteSize.parse(maxBytes),
+        WhenFull.BLOCK), "node", config(LogFormat.AUTO).maxLineBytes().bytes(), time);
+    opened.reader("test");
+    return opened;
   }
 
   private void start() throws Exception {
@@ -410,6 +416,7 @@ class LogTailerTest {
       pod.write(chunk.toString());
       queue = LogQueue.open(disk.resolve("queue"), new QueueConfig(ByteSize.parse("2GiB"), WhenFull.BLOCK), "node",
           1 << 20, time);
+      queue.reader("test");
       tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "", "",
           System::nanoTime);
       tailer.start();
