@@ -96,6 +96,8 @@ final class LogShipping {
     status.put("batches_appended", queue.appendedBatches());
     status.put("last_index", queue.lastIndex());
     status.put("files_deleted", queue.deletedFiles());
+    status.put("files_expired", queue.expiredFiles());
+    status.put("disk_full", queue.diskFull());
     status.put("readers", readers);
     return status;
   }
@@ -131,6 +133,8 @@ final class LogShipping {
         "1 while the disk under the queue is nearly full: reading pauses (or drops, under drop_newest).");
     counter(registry, "nodewatch.queue.disk.full.events", queue, LogQueue::diskFullEvents,
         "Times the disk under the queue ran short of space.");
+    counter(registry, "nodewatch.queue.files.expired", queue, LogQueue::expiredFiles,
+        "Queue files deleted by queue.max_age before every sink had read them (their records were not delivered).");
     counter(registry, "nodewatch.queue.files.deleted", queue, LogQueue::deletedFiles,
         "Queue files deleted by retention after every reader passed them.");
     for (SinkPipeline pipeline : pipelines) {

@@ -349,6 +349,8 @@ public final class LogTailer implements Component {
           new LineReader(readBuffer, (int) config.maxLineBytes().bytes()), offset);
       file.lastActiveNanos = now;
       file.parser = config.format() == LogFormat.AUTO ? null : LineParser.of(config.format());
+      file.multiline = config.multiline() == null ? null
+          : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
       files.put(key, file);
       joiners.computeIfAbsent(file.containerDir, d -> new PartialLineJoiner((int) config.maxLineBytes().bytes()));
       positionsDirty = true;
@@ -419,8 +421,10 @@ public final class LogTailer implements Component {
         progress = true;
         file.lastActiveNanos = now;
       } else if (file.letGo && drained(file, now)) {
+        flushMultiline(file, now, true, dropping);
         done.add(file);
       }
+      flushMultiline(file, now, false, dropping);
     }
     done.forEach(this::forget);
     return progress;
@@ -428,44 +432,42 @@ public final class LogTailer implements Component {
 
   private void readFile(TailedFile file, long now, boolean dropping) throws IOException {
     PartialLineJoiner joiner = joiners.get(file.containerDir);
-    LogQueue.Batch[] batch = {null};
+    Emitter out = new Emitter(file, dropping);
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
     long[] lineStart = {file.readOffset};
     long next;
     try {
       next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
-          acceptLine(file, joiner, batch, dropping, wallNanos, lineStart, bytes, from, to, truncated, end));
+          acceptLine(file, joiner, out, wallNanos, now, lineStart, bytes, from, to, truncated, end));
     } catch (IOException | RuntimeException e) {
-      abandon(batch[0]);
+      out.abandon();
       throw e;
     } catch (InternalError e) {
       // the JVM's report of a fault (SIGBUS) writing a mapped block the disk could not back: the disk filled up
       // faster than measured. Nothing of this read is stored; it is read again once there is space.
-      abandon(batch[0]);
+      out.abandon();
       throw new IllegalStateException("the queue's disk refused a write", e);
     }
     if (next == file.readOffset) {
       return;
     }
-    if (batch[0] != null) {
-      queue.append(batch[0], file.pendingStart >= 0 ? file.pendingStart : next);
-      stats.linesRead.add(batch[0].lines());
-    } else {
-      positionsDirty = true;
-    }
     stats.bytesRead.add(next - file.readOffset);
     file.readOffset = next;
+    out.finish();
   }
 
-  /** Drops a batch whose read failed: nothing of the read is stored; it is read again. */
-  private static void abandon(LogQueue.Batch batch) {
-    if (batch != null) {
-      batch.abandon();
+  /** Multi-line records nothing was added to for {@code flush_after} (all of them, for a file being let go). */
+  private void flushMultiline(TailedFile file, long now, boolean all, boolean dropping) {
+    if (file.multiline == null || !file.multiline.hasPending()) {
+      return;
     }
+    Emitter out = new Emitter(file, dropping);
+    file.multiline.flush(now, all, out::emit);
+    out.finish();
   }
 
-  private void acceptLine(TailedFile file, PartialLineJoiner joiner, LogQueue.Batch[] batch, boolean dropping,
-      long wallNanos, long[] lineStart, byte[] bytes, int from, int to, boolean truncated, long end) {
+  private void acceptLine(TailedFile file, PartialLineJoiner joiner, Emitter out, long wallNanos, long now,
+      long[] lineStart, byte[] bytes, int from, int to, boolean truncated, long end) {
     long start = lineStart[0];
     lineStart[0] = end;
     if (file.parser == null) {
@@ -483,28 +485,72 @@ public final class LogTailer implements Component {
     if (!joiner.hasPending()) {
       file.pendingStart = -1;
     }
-    if (joined.malformed()) {
-      stats.malformedLines.increment();
+    if (truncated && !joined.truncated()) {
+      joined = new JoinedLine(joined.timestampNanos(), joined.stream(), joined.message(), true, joined.malformed());
     }
-    boolean cut = truncated || joined.truncated();
-    if (cut) {
-      stats.truncatedLines.increment();
-    }
-    if (dropping) {
-      stats.droppedLines.increment();
+    if (file.multiline == null) {
+      out.emit(joined, recordOffset);
     } else {
-      if (batch[0] == null) {
-        batch[0] = queue.batch(file.source);
+      file.multiline.accept(joined, recordOffset, now, out::emit);
+    }
+  }
+
+  /**
+   * Writes one read's records to the queue as batches of the file's source, each with the position it advances
+   * the file to; a batch that reaches the document limit is stored and the next begun.
+   */
+  private final class Emitter {
+    private final TailedFile file;
+    private final boolean dropping;
+    private LogQueue.Batch batch;
+
+    Emitter(TailedFile file, boolean dropping) {
+      this.file = file;
+      this.dropping = dropping;
+    }
+
+    void emit(JoinedLine line, long offset) {
+      if (line.malformed()) {
+        stats.malformedLines.increment();
       }
-      boolean stderr = joined.stream() == LogStream.STDERR;
-      if (!batch[0].add(joined.timestampNanos(), stderr, cut, joined.malformed(), recordOffset, joined.message())) {
-        // the batch is full: store it with the position of this line's start, and begin the next with the line
-        long resume = file.pendingStart >= 0 ? Math.min(file.pendingStart, recordOffset) : recordOffset;
-        queue.append(batch[0], resume);
-        stats.linesRead.add(batch[0].lines());
-        batch[0] = queue.batch(file.source);
-        batch[0].add(joined.timestampNanos(), stderr, cut, joined.malformed(), recordOffset, joined.message());
+      if (line.truncated()) {
+        stats.truncatedLines.increment();
       }
+      if (dropping) {
+        stats.droppedLines.increment();
+        return;
+      }
+      if (batch == null) {
+        batch = queue.batch(file.source);
+      }
+      boolean stderr = line.stream() == LogStream.STDERR;
+      if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.message())) {
+        // full: everything before this record is in the batch, except records still gathering parts or lines
+        append(file.resumeBefore(offset));
+        batch = queue.batch(file.source);
+        batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.message());
+      }
+    }
+
+    void finish() {
+      if (batch != null) {
+        append(file.resumeOffset());
+      } else {
+        positionsDirty = true;
+      }
+    }
+
+    void abandon() {
+      if (batch != null) {
+        batch.abandon(); // nothing of this read is stored; it is read again
+        batch = null;
+      }
+    }
+
+    private void append(long resumeOffset) {
+      queue.append(batch, resumeOffset);
+      stats.linesRead.add(batch.lines());
+      batch = null;
     }
   }
 

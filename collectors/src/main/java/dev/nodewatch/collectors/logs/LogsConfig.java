@@ -12,11 +12,13 @@ import java.util.List;
  *     triggers a scan at once)
  * @param maxOpenFiles descriptors kept open at most; beyond it, files idle at their end are closed and reopened by
  *     position when they grow
+ * @param multiline joins stack traces and other multi-line messages into one record; null (the default) keeps
+ *     every line a record of its own
  * @param excludeSelf leave out the agent's own container (known from {@code POD_NAMESPACE}/{@code POD_NAME}), so
  *     its logs about shipping logs are not shipped in a loop
  */
 public record LogsConfig(List<String> include, List<String> exclude, LogFormat format, ByteSize maxLineBytes,
-    Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf) {
+    Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf, MultilineConfig multiline) {
 
   public LogsConfig {
     include = include == null ? List.of("/var/log/containers/*.log") : List.copyOf(include);
@@ -29,7 +31,7 @@ public record LogsConfig(List<String> include, List<String> exclude, LogFormat f
   }
 
   public static LogsConfig defaults() {
-    return new LogsConfig(null, null, null, null, null, null, null);
+    return new LogsConfig(null, null, null, null, null, null, null, null);
   }
 
   public void validate(String path, ConfigProblems problems) {
@@ -45,6 +47,9 @@ public record LogsConfig(List<String> include, List<String> exclude, LogFormat f
     }
     if (scanInterval.compareTo(Duration.ofMillis(100)) < 0) {
       problems.add(ConfigProblems.path(path, "scan_interval"), "must be at least 100ms");
+    }
+    if (multiline != null) {
+      multiline.validate(ConfigProblems.path(path, "multiline"), problems);
     }
     if (maxOpenFiles < 8) {
       problems.add(ConfigProblems.path(path, "max_open_files"), "must be at least 8, was " + maxOpenFiles);

@@ -12,8 +12,9 @@ import java.nio.file.Path;
  * {@code logs.max_open_files}), how far it was read, and the position to resume from after a restart.
  *
  * <p>{@code readOffset} is where the next read starts (after the last complete line). {@code resumeOffset} is what
- * is stored with each batch: the same, unless a line's first parts were read but its last part was not yet, in
- * which case it is where that line starts, so a restart reads the whole line again rather than losing its head.
+ * is stored with each batch: the same, unless a line's first parts were read but its last part was not yet (or a
+ * multi-line record is still gathering lines), in which case it is where that line or record starts, so a restart
+ * reads it again whole rather than losing its head.
  */
 final class TailedFile {
 
@@ -25,6 +26,8 @@ final class TailedFile {
   LogSource source;
   FileChannel channel;
   LineParser parser;
+  /** Null unless {@code logs.multiline} is set. */
+  MultilineJoiner multiline;
   long readOffset;
   long pendingStart = -1;
   long sizeAtLastCheck;
@@ -48,7 +51,13 @@ final class TailedFile {
   }
 
   long resumeOffset() {
-    return pendingStart >= 0 ? pendingStart : readOffset;
+    return resumeBefore(readOffset);
+  }
+
+  /** Where to resume when everything before {@code offset} is stored, but for lines still gathering parts. */
+  long resumeBefore(long offset) {
+    long resume = pendingStart >= 0 ? Math.min(pendingStart, offset) : offset;
+    return multiline != null && multiline.hasPending() ? Math.min(resume, multiline.pendingStart()) : resume;
   }
 
   FilePosition position() {

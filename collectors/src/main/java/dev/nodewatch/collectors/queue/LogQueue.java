@@ -39,6 +39,7 @@ public final class LogQueue implements AutoCloseable {
   private final QueueConfig config;
   private final String node;
   private final int maxDocumentBytes;
+  private final TimeProvider time;
   private final CycleFiles files;
   private final Map<String, QueueReader> readers = new ConcurrentHashMap<>();
   private final List<FilePosition> recovered;
@@ -55,10 +56,12 @@ public final class LogQueue implements AutoCloseable {
   private final AtomicLong appendedRecords = new AtomicLong();
   private final AtomicLong appendedBatches = new AtomicLong();
   private final AtomicLong deletedFiles = new AtomicLong();
+  private final AtomicLong expiredFiles = new AtomicLong();
 
-  private LogQueue(SingleChronicleQueue queue, QueueConfig config, String node, int maxDocumentBytes)
-      throws IOException {
+  private LogQueue(SingleChronicleQueue queue, QueueConfig config, String node, int maxDocumentBytes,
+      TimeProvider time) throws IOException {
     this.queue = queue;
+    this.time = time;
     this.maxDocumentBytes = maxDocumentBytes;
     this.config = config;
     this.node = node;
@@ -89,7 +92,7 @@ public final class LogQueue implements AutoCloseable {
         .timeProvider(time)
         .build();
     try {
-      return new LogQueue(queue, config, node, (int) Math.min(Integer.MAX_VALUE, blockSize / 4));
+      return new LogQueue(queue, config, node, (int) Math.min(Integer.MAX_VALUE, blockSize / 4), time);
     } catch (IOException | RuntimeException e) {
       queue.close();
       throw e;
@@ -255,7 +258,18 @@ public final class LogQueue implements AutoCloseable {
     if (positionsCycle >= 0) {
       keepFrom = Math.min(keepFrom, positionsCycle);
     }
-    int deleted = files.deleteBefore(keepFrom);
+    int expired = 0;
+    if (config.maxAge() != null) {
+      // files wholly older than max_age go even if unread, but never the newest positions
+      long cutMillis = time.currentTimeMillis() - config.maxAge().toMillis();
+      int ageCut = (int) Math.floorDiv(cutMillis, (long) ROLL_CYCLE.lengthInMillis());
+      int expireBefore = Math.min(Math.min(ageCut, current), positionsCycle >= 0 ? positionsCycle : current);
+      if (expireBefore > keepFrom) {
+        expired = files.deleteBefore(expireBefore);
+        expiredFiles.addAndGet(expired);
+      }
+    }
+    int deleted = files.deleteBefore(keepFrom) + expired;
     if (deleted > 0) {
       deletedFiles.addAndGet(deleted);
       queue.refreshDirectoryListing();
@@ -320,6 +334,11 @@ public final class LogQueue implements AutoCloseable {
 
   public long deletedFiles() {
     return deletedFiles.get();
+  }
+
+  /** Queue files deleted by {@code queue.max_age} before every reader had passed them. */
+  public long expiredFiles() {
+    return expiredFiles.get();
   }
 
   /** The index of the newest document, or -1 when the queue is empty. */

@@ -54,7 +54,7 @@ class LogTailerTest {
 
   private LogsConfig config(LogFormat format, int maxOpenFiles) {
     return new LogsConfig(List.of(root + "/containers/*.log"), List.of(), format, ByteSize.ofMebibytes(1),
-        Duration.ofMillis(100), maxOpenFiles, true);
+        Duration.ofMillis(100), maxOpenFiles, true, null);
   }
 
   private void start(LogsConfig config, TimeProvider time, String maxBytes) throws Exception {
@@ -440,5 +440,36 @@ class LogTailerTest {
       // lazily: Chronicle releases its mappings on a background thread, after close returns
       new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
     }
+  }
+
+  @Test
+  void stackTracesBecomeOneRecordAndARestartInsideOneReadsItAgainWhole() throws Exception {
+    LogsConfig multiline = new LogsConfig(List.of(root + "/containers/*.log"), List.of(), LogFormat.CRI,
+        ByteSize.ofMebibytes(1), Duration.ofMillis(100), 64, true,
+        new MultilineConfig("^\\d{4}-\\d{2}-\\d{2} ", Duration.ofMillis(300)));
+    start(multiline, SystemTimeProvider.INSTANCE, "2GiB");
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      pod.write(PodLogFiles.cri("stderr", 'F', "2026-11-25 10:00:00 ERROR line-0 failed"));
+      pod.write(PodLogFiles.cri("stderr", 'F', "java.lang.IllegalStateException: boom"));
+      pod.write(PodLogFiles.cri("stderr", 'F', "\tat shop.Cart.checkout(Cart.java:42)"));
+      pod.write(PodLogFiles.cri("stderr", 'F', "2026-11-25 10:00:01 ERROR line-1 failed"));
+      pod.write(PodLogFiles.cri("stderr", 'F', "\tat shop.Cart.pay(Cart.java:7)"));
+      awaitRecords(2); // the first when the second started, the second after 300 ms without more lines
+      pod.write(PodLogFiles.cri("stderr", 'F', "2026-11-25 10:00:02 ERROR line-2 failed"));
+      Thread.sleep(100);
+      // stopped while line-2 may still gather lines: it must come back whole after the restart
+      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      queue.close();
+      pod.write(PodLogFiles.cri("stderr", 'F', "\tat shop.Cart.refund(Cart.java:9)"));
+      start(multiline, SystemTimeProvider.INSTANCE, "2GiB");
+      awaitRecords(3); // the reader resumes after what it acknowledged before the restart
+      Thread.sleep(500);
+      drain();
+    }
+    assertThat(received).extracting(LogRecord::message).containsExactly(
+        "2026-11-25 10:00:00 ERROR line-0 failed\njava.lang.IllegalStateException: boom\n"
+            + "\tat shop.Cart.checkout(Cart.java:42)",
+        "2026-11-25 10:00:01 ERROR line-1 failed\n\tat shop.Cart.pay(Cart.java:7)",
+        "2026-11-25 10:00:02 ERROR line-2 failed\n\tat shop.Cart.refund(Cart.java:9)");
   }
 }

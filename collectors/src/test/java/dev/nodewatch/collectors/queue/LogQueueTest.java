@@ -144,6 +144,23 @@ class LogQueueTest {
   }
 
   @Test
+  void maxAgeExpiresOldFilesEvenIfAReaderHasNotReadThem() throws Exception {
+    QueueConfig aged = new QueueConfig(ByteSize.parse("16MiB"), WhenFull.BLOCK, java.time.Duration.ofMinutes(10));
+    try (LogQueue queue = LogQueue.open(dir, aged, "node-1", 1 << 20, time)) {
+      QueueReader stuck = queue.reader("stuck");
+      for (int cycle = 0; cycle < 5; cycle++) {
+        append(queue, FILE_A, cycle * 100L, 10);
+        queue.appendPositions(List.of(new FilePosition(FILE_A, "a", cycle * 100L + 100)));
+        time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+      }
+      queue.maintain();
+      assertThat(queue.expiredFiles()).isEqualTo(3); // cycles that ended 15 minutes ago or earlier
+      assertThat(cycleFiles()).isEqualTo(2);
+      assertThat(stuck.poll(1000).records()).extracting(LogRecord::message).startsWith("line 30").hasSize(20);
+    }
+  }
+
+  @Test
   void withNoReaderOnlyTheCurrentCycleAndTheNewestPositionsAreKept() throws Exception {
     try (LogQueue queue = open()) {
       queue.appendPositions(List.of(new FilePosition(FILE_A, "a", 5)));
