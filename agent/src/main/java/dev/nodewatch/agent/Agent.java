@@ -86,6 +86,8 @@ public final class Agent {
     List<CollectedMetrics.Source> sources = new ArrayList<>(List.of(new CollectedMetrics.Source(host.runner(), "node")));
     // The kubelet's pod list is shared by everything that names pods; it starts before them to fill its cache.
     KubeletPods kubelet = new KubeletPods(vertx, config.kubelet());
+    // opens the queue on its own thread from here on, while the rest is built and started
+    LogShipping logs = new LogShipping(config, kubelet, selfMetrics.meterRegistry());
     kubeletMetrics(kubelet);
     ContainerMetrics containers = config.containers().enabled() ? containerMetrics(kubelet, skipped, sources) : null;
     this.metricsServer = new MetricsServer(vertx, config.server().address(),
@@ -97,8 +99,7 @@ public final class Agent {
     if (containers != null) {
       components.add(containers);
     }
-    LogShipping logs = logShipping(kubelet);
-    components.addAll(logs.components());
+    components.add(logs);
     ObjectMapper json = ConfigMapper.json();
     this.debugServer = config.debug().address()
         .map(address -> new DebugServer(vertx, address, this::status, config, json, logs.debugPages()))
@@ -107,15 +108,6 @@ public final class Agent {
       components.add(debugServer);
     }
     this.lifecycle = new Lifecycle(components, errors, clock);
-  }
-
-  private LogShipping logShipping(KubeletPods kubelet) {
-    try {
-      return new LogShipping(config, kubelet, selfMetrics.meterRegistry());
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot open the log queue under data_dir " + config.dataDir()
-          + " or a sink: " + e.getMessage(), e);
-    }
   }
 
   private ContainerMetrics containerMetrics(KubeletPods kubelet, SkippedLines skipped,

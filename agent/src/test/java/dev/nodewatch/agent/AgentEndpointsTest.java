@@ -153,8 +153,8 @@ class AgentEndpointsTest {
     assertThat(status.path("node_name").asText()).isEqualTo("test-node");
     assertThat(status.path("ready").asBoolean()).isTrue();
     assertThat(status.path("components").findValuesAsText("name"))
-        .containsExactly("metrics-server", "host-metrics", "kubelet-pods", "container-metrics", "log-queue",
-            "log-tailer", "debug-server");
+        .containsExactly("metrics-server", "host-metrics", "kubelet-pods", "container-metrics", "logs",
+            "debug-server");
     assertThat(status.path("components").findValuesAsText("state")).containsOnly("running");
     assertThat(status.path("recent_errors").isArray()).isTrue();
   }

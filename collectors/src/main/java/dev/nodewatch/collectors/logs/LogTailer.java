@@ -73,6 +73,8 @@ public final class LogTailer implements Component {
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
   private final Map<FileKey, TailedFile> files = new LinkedHashMap<>();
   private final Map<Path, PartialLineJoiner> joiners = new HashMap<>();
+  /** Matches that are not regular files (a directory named like a log), counted once each. */
+  private final Set<Path> notFiles = new java.util.HashSet<>();
   private final Map<FileKey, FilePosition> recovered = new HashMap<>();
   private final byte[] readBuffer = new byte[READ_BUDGET];
   private final LoopThread loop = new LoopThread("nodewatch-log-tailer");
@@ -301,7 +303,10 @@ public final class LogTailer implements Component {
     try {
       real = watched.toRealPath();
       if (!Files.isRegularFile(real)) {
-        errors.error("not-a-file", watched + " is not a regular file; skipped", null);
+        if (notFiles.add(real)) {
+          stats.skippedPaths.increment();
+          errors.error("not-a-file", watched + " is not a regular file; skipped", null);
+        }
         return null;
       }
       Map<String, Object> attributes = Files.readAttributes(real, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);

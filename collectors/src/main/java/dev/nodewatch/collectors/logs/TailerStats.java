@@ -13,6 +13,7 @@ public final class TailerStats {
   final LongAdder rotations = new LongAdder();
   final LongAdder lostBytes = new LongAdder();
   final LongAdder openErrors = new LongAdder();
+  final LongAdder skippedPaths = new LongAdder();
   final LongAdder readErrors = new LongAdder();
   final LongAdder queueErrors = new LongAdder();
   volatile int filesTracked;
@@ -54,6 +55,11 @@ public final class TailerStats {
   /** Bytes of files that vanished before they were read to their end. */
   public long lostBytes() {
     return lostBytes.sum();
+  }
+
+  /** Paths matching the include globs that are not regular files (a directory named like a log file). */
+  public long skippedPaths() {
+    return skippedPaths.sum();
   }
 
   public long openErrors() {

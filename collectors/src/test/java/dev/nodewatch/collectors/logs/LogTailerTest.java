@@ -321,6 +321,7 @@ class LogTailerTest {
     assertThat(received).filteredOn(r -> r.message().startsWith("{\"log\":\"cut in ha"))
         .singleElement().satisfies(r -> assertThat(r.malformed()).isTrue());
     assertThat(tailer.stats().truncatedLines()).isEqualTo(1);
+    assertThat(tailer.stats().skippedPaths()).isEqualTo(1); // the directory, once however many scans saw it
     await(() -> tailer.files().size() == 5, "the status of every file"); // published twice a second
     assertThat(tailer.files()).extracting(LogTailer.FileStatus::pod)
         .containsExactlyInAnyOrder("good", "garbage", "huge", "docker", "empty");
