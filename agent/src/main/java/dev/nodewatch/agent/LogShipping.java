@@ -46,7 +46,8 @@ final class LogShipping implements Component {
   private final KubeletPods kubelet;
   private final MeterRegistry registry;
   private final CompletableFuture<LogQueue> opening;
-  private volatile Wired wired;
+  private volatile Wired wired; // set once, under this object's lock
+  private boolean stopped;
 
   LogShipping(AgentConfig config, KubeletPods kubelet, MeterRegistry registry) {
     this.config = config;
@@ -77,11 +78,17 @@ final class LogShipping implements Component {
   @Override
   public Future<Void> start() {
     return Future.fromCompletionStage(opening).compose(queue -> {
-      try {
-        wired = wire(queue);
-      } catch (IOException | RuntimeException e) {
-        queue.close();
-        return Future.failedFuture(e);
+      synchronized (this) {
+        if (stopped) {
+          queue.close(); // stopped while the queue was opening: nothing to start
+          return Future.succeededFuture();
+        }
+        try {
+          wired = wire(queue);
+        } catch (IOException | RuntimeException e) {
+          queue.close();
+          return Future.failedFuture(e);
+        }
       }
       registerMetrics(wired);
       List<Future<Void>> started = new ArrayList<>();
@@ -107,7 +114,11 @@ final class LogShipping implements Component {
 
   @Override
   public Future<Void> stop() {
-    Wired w = wired;
+    Wired w;
+    synchronized (this) {
+      stopped = true;
+      w = wired;
+    }
     if (w == null) {
       // never started: close the queue if and when it opens
       opening.thenAccept(LogQueue::close);

@@ -29,6 +29,8 @@ public final class LineReader {
   private final int maxLineBytes;
   private long truncatedBytes;
   private long lastReadBytes;
+  /** The furthest position any read reached: bytes before it were seen already, complete line or not. */
+  private long scannedTo;
 
   // A line longer than the buffer, still without its newline: where it starts, how far it has been read, and its
   // first maxLineBytes.
@@ -48,8 +50,9 @@ public final class LineReader {
   }
 
   /**
-   * Bytes the last {@link #read} took from the file, complete lines or not: more than zero while a long line is
-   * still being read, even though the returned position does not move.
+   * New bytes the last {@link #read} found in the file, complete lines or not: more than zero while a long line is
+   * still arriving, even though the returned position does not move; zero when it only read again an unfinished
+   * last line that has not grown (so a caller does not spin on it).
    */
   public long lastReadBytes() {
     return lastReadBytes;
@@ -119,7 +122,12 @@ public final class LineReader {
         filled -= lineFrom;
       }
     }
-    lastReadBytes = readTotal;
+    long reached = bufferStart + filled;
+    if (reached < scannedTo && channel.size() < scannedTo) {
+      scannedTo = offset; // the file shrank (copytruncate): what was seen before is gone
+    }
+    lastReadBytes = Math.max(0, reached - Math.max(scannedTo, offset));
+    scannedTo = Math.max(scannedTo, reached);
     return committed;
   }
 

@@ -56,6 +56,8 @@ public final class LogTailer implements Component {
   private static final long ORPHAN_CLOSE_NANOS = TimeUnit.MINUTES.toNanos(5);
   private static final long POSITIONS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final long MAINTAIN_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+  /** How often a let-go file at its end is checked for whether it can close (it lists its directory). */
+  private static final long DRAIN_CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
   private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
   private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -268,6 +270,9 @@ public final class LogTailer implements Component {
         file.letGo = true;
         file.letGoNanos = now;
         stats.rotations.increment();
+        if (!file.isOpen()) {
+          file.wantsOpen = true; // closed to save descriptors: it is drained like any other let-go file
+        }
       } else if (seen.containsKey(entry.getKey())) {
         file.letGo = false;
         checkClosedFile(file);
@@ -372,7 +377,8 @@ public final class LogTailer implements Component {
   /** Where a newly found file starts: its stored position when it is the same file, else its beginning. */
   private long startOffset(FileKey key, FileChannel channel) throws IOException {
     FilePosition position = recovered.remove(key);
-    if (position == null || !position.file().sameStart(channel)) {
+    if (position == null || !position.file().coversStartOf(position.offset())
+        || !position.file().sameStart(channel)) {
       return 0;
     }
     if (position.offset() > channel.size()) {
@@ -404,6 +410,9 @@ public final class LogTailer implements Component {
     boolean progress = false;
     List<TailedFile> done = new ArrayList<>();
     for (TailedFile file : new ArrayList<>(files.values())) {
+      if (queue.diskFull() || queue.full() && !dropping) {
+        break; // a round appends up to READ_BUDGET per file: look again before each one
+      }
       if (!file.isOpen()) {
         if (!file.wantsOpen || !reopen(file)) {
           continue;
@@ -412,12 +421,13 @@ public final class LogTailer implements Component {
       long before = file.readOffset;
       try {
         readFile(file, now, dropping);
+        flushMultiline(file, now, false, dropping);
       } catch (IOException e) {
         stats.readErrors.increment();
         errors.error("read", "cannot read " + file.realPath + ": " + e, null);
         continue;
       } catch (RuntimeException e) {
-        // the queue refused the append (disk full, I/O error): nothing of this read is committed; retry later
+        // the queue refused the append (disk full, I/O error): nothing unstored is committed; retry later
         stats.queueErrors.increment();
         errors.error("queue-append", "cannot append to the queue: " + e, null);
         return false;
@@ -425,11 +435,19 @@ public final class LogTailer implements Component {
       if (file.readOffset != before || file.reader.lastReadBytes() > 0) {
         progress = true;
         file.lastActiveNanos = now;
-      } else if (file.letGo && drained(file, now)) {
-        flushMultiline(file, now, true, dropping);
-        done.add(file);
+      } else if (file.letGo && now >= file.nextDrainCheckNanos) {
+        file.nextDrainCheckNanos = now + DRAIN_CHECK_EVERY_NANOS;
+        if (drained(file, now)) {
+          try {
+            flushMultiline(file, now, true, dropping);
+          } catch (RuntimeException e) {
+            stats.queueErrors.increment();
+            errors.error("queue-append", "cannot append to the queue: " + e, null);
+            return false;
+          }
+          done.add(file);
+        }
       }
-      flushMultiline(file, now, false, dropping);
     }
     done.forEach(this::forget);
     return progress;
@@ -444,12 +462,15 @@ public final class LogTailer implements Component {
     try {
       next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
           acceptLine(file, joiner, out, wallNanos, now, lineStart, bytes, from, to, truncated, end));
+      if (next != file.readOffset) {
+        out.finish(next); // stored first: the file's position moves only past what is in the queue
+      }
     } catch (IOException | RuntimeException e) {
       out.abandon();
       throw e;
     } catch (InternalError e) {
       // the JVM's report of a fault (SIGBUS) writing a mapped block the disk could not back: the disk filled up
-      // faster than measured. Nothing of this read is stored; it is read again once there is space.
+      // faster than measured. Nothing unstored of this read is kept; it is read again once there is space.
       out.abandon();
       throw new IllegalStateException("the queue's disk refused a write", e);
     }
@@ -458,7 +479,7 @@ public final class LogTailer implements Component {
     }
     stats.bytesRead.add(next - file.readOffset);
     file.readOffset = next;
-    out.finish();
+    file.refreshIdentity();
   }
 
   /** Multi-line records nothing was added to for {@code flush_after} (all of them, for a file being let go). */
@@ -467,8 +488,13 @@ public final class LogTailer implements Component {
       return;
     }
     Emitter out = new Emitter(file, dropping);
-    file.multiline.flush(now, all, out::emit);
-    out.finish();
+    try {
+      file.multiline.flush(now, all, out::emit);
+      out.finish(file.readOffset);
+    } catch (RuntimeException | InternalError e) {
+      out.abandon();
+      throw e instanceof RuntimeException r ? r : new IllegalStateException("the queue's disk refused a write", e);
+    }
   }
 
   private void acceptLine(TailedFile file, PartialLineJoiner joiner, Emitter out, long wallNanos, long now,
@@ -508,10 +534,13 @@ public final class LogTailer implements Component {
     private final TailedFile file;
     private final boolean dropping;
     private LogQueue.Batch batch;
+    /** Everything before this is in the queue: where a failed read goes back to. */
+    private long storedUpTo;
 
     Emitter(TailedFile file, boolean dropping) {
       this.file = file;
       this.dropping = dropping;
+      this.storedUpTo = file.resumeOffset();
     }
 
     void emit(JoinedLine line, long offset) {
@@ -537,18 +566,28 @@ public final class LogTailer implements Component {
       }
     }
 
-    void finish() {
+    void finish(long next) {
       if (batch != null) {
-        append(file.resumeOffset());
+        append(file.resumeBefore(next));
       } else {
         positionsDirty = true;
       }
     }
 
+    /**
+     * Drops what was not stored and takes the file back to the last stored position, forgetting the parts and
+     * lines gathered since: they are read again, so nothing is lost and nothing is joined twice.
+     */
     void abandon() {
       if (batch != null) {
-        batch.abandon(); // nothing of this read is stored; it is read again
+        batch.abandon();
         batch = null;
+      }
+      file.readOffset = storedUpTo;
+      file.pendingStart = -1;
+      joiners.get(file.containerDir).clear();
+      if (file.multiline != null) {
+        file.multiline.clear();
       }
     }
 
@@ -556,32 +595,46 @@ public final class LogTailer implements Component {
       queue.append(batch, resumeOffset);
       stats.linesRead.add(batch.lines());
       batch = null;
+      storedUpTo = resumeOffset;
     }
   }
 
   /** Whether a let-go file can be closed: read to its end, and nothing will write to it again. */
   private boolean drained(TailedFile file, long now) {
     try {
-      if (file.readOffset < file.channel.size()) {
-        return false;
-      }
+      long size = file.channel.size();
       long idle = now - Math.max(file.letGoNanos, file.lastActiveNanos);
+      boolean done;
       Map<String, Object> atPath;
       try {
         atPath = Files.readAttributes(file.realPath, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+        FileKey there = new FileKey(((Number) atPath.get("dev")).longValue(),
+            ((Number) atPath.get("ino")).longValue());
+        // another file at its path: the runtime writes there now; the same file: its symlink went, the container
+        // ended, and a moment without writes is enough
+        done = !there.equals(FileKey.of(file.identity)) || idle > IDLE_CLOSE_NANOS;
       } catch (NoSuchFileException e) {
         // deleted (nowhere in its directory any more): nothing can write to it; renamed with no successor yet: the
         // runtime has not reopened and may still write to it
-        return findByInode(file.containerDir, FileKey.of(file.identity)) == null || idle > ORPHAN_CLOSE_NANOS;
+        done = findByInode(file.containerDir, FileKey.of(file.identity)) == null || idle > ORPHAN_CLOSE_NANOS;
       }
-      FileKey there = new FileKey(((Number) atPath.get("dev")).longValue(), ((Number) atPath.get("ino")).longValue());
-      // another file at its path: the runtime writes there now; the same file: its symlink went, the container ended
-      return !there.equals(FileKey.of(file.identity)) || idle > IDLE_CLOSE_NANOS;
+      if (file.readOffset >= size) {
+        return done;
+      }
+      if (done && idle > IDLE_CLOSE_NANOS) {
+        // it ends in a line its writer never finished (no newline) and nothing will finish it now
+        stats.lostBytes.add(size - file.readOffset);
+        errors.error("unfinished", file.realPath + " ends in an unfinished line of " + (size - file.readOffset)
+            + " bytes that no one will complete; closed without it", null);
+        return true;
+      }
+      return false;
     } catch (IOException e) {
       stats.readErrors.increment();
       return true;
     }
   }
+
 
   private void forget(TailedFile file) {
     closeQuietly(file);
@@ -625,7 +678,9 @@ public final class LogTailer implements Component {
       return;
     }
     try {
-      file.wantsOpen = Files.size(file.realPath) != file.sizeAtLastCheck;
+      long size = Files.size(file.realPath);
+      file.wantsOpen = size != file.sizeAtLastCheck;
+      file.sizeAtLastCheck = Math.max(file.sizeAtLastCheck, size);
     } catch (IOException e) {
       file.wantsOpen = true; // gone from its path: find it by inode on reopen
     }

@@ -83,6 +83,11 @@ final class MultilineJoiner {
     });
   }
 
+  /** Forgets the records gathering lines (they are about to be read again). */
+  void clear() {
+    pending.clear();
+  }
+
   boolean hasPending() {
     return !pending.isEmpty();
   }

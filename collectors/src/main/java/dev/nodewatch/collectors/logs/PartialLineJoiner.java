@@ -62,6 +62,11 @@ public final class PartialLineJoiner {
     return truncatedBytes;
   }
 
+  /** Forgets the parts gathered so far (they are about to be read again). */
+  public void clear() {
+    pending.clear();
+  }
+
   /** Whether a line is waiting for more parts on some stream. */
   public boolean hasPending() {
     return !pending.isEmpty();

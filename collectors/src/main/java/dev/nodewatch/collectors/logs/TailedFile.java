@@ -18,7 +18,8 @@ import java.nio.file.Path;
  */
 final class TailedFile {
 
-  final FileIdentity identity;
+  /** Re-taken as the file grows, until its fingerprint covers all of its first bytes. */
+  FileIdentity identity;
   /** The file's path when it was found (under {@code /var/log/pods}); it may have been renamed since. */
   final Path realPath;
   final Path containerDir;
@@ -31,6 +32,7 @@ final class TailedFile {
   long readOffset;
   long pendingStart = -1;
   long sizeAtLastCheck;
+  long nextDrainCheckNanos;
   long lastActiveNanos;
   /** No watched path leads to this file any more (rotated, its symlink removed, deleted): drain, then close. */
   boolean letGo;
@@ -62,6 +64,16 @@ final class TailedFile {
 
   FilePosition position() {
     return new FilePosition(identity, realPath.toString(), resumeOffset());
+  }
+
+  /**
+   * A file found empty (the usual case: found the moment it is created) has an empty fingerprint, which matches
+   * any file; it is taken again as the file grows, until it covers the first {@link FileIdentity#FINGERPRINT_BYTES}.
+   */
+  void refreshIdentity() throws java.io.IOException {
+    if (identity.fingerprintLength() < FileIdentity.FINGERPRINT_BYTES && readOffset > identity.fingerprintLength()) {
+      identity = identity.refingerprint(channel);
+    }
   }
 
   boolean isOpen() {

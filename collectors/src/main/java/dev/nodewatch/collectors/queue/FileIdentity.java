@@ -18,7 +18,7 @@ import java.util.zip.CRC32C;
  */
 public record FileIdentity(long device, long inode, int fingerprintLength, long fingerprint) {
 
-  static final int FINGERPRINT_BYTES = 256;
+  public static final int FINGERPRINT_BYTES = 256;
 
   /** The identity of the file open on {@code channel}, found at {@code path} (for its device and inode). */
   public static FileIdentity of(Path path, FileChannel channel) throws IOException {
@@ -35,6 +35,20 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
   public boolean sameStart(FileChannel channel) throws IOException {
     ByteBuffer start = readStart(channel, fingerprintLength);
     return start.remaining() == fingerprintLength && crc(start) == fingerprint;
+  }
+
+  /** The same file, fingerprinted again over its first bytes as they are now (it has grown since). */
+  public FileIdentity refingerprint(FileChannel channel) throws IOException {
+    ByteBuffer start = readStart(channel, FINGERPRINT_BYTES);
+    return new FileIdentity(device, inode, start.remaining(), crc(start));
+  }
+
+  /**
+   * Whether a stored position of this file can be trusted: its fingerprint covers the file's first bytes up to the
+   * position (or all of {@link #FINGERPRINT_BYTES}); a shorter one would match another file that reused the inode.
+   */
+  public boolean coversStartOf(long offset) {
+    return fingerprintLength >= Math.min(FINGERPRINT_BYTES, offset);
   }
 
   /** Same device and inode; the fingerprint may still tell a reused inode apart ({@link #sameStart}). */

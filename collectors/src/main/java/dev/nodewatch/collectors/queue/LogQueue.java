@@ -54,6 +54,7 @@ public final class LogQueue implements AutoCloseable {
   private final AtomicLong diskFullEvents = new AtomicLong();
   private volatile int positionsCycle = -1;
   private final AtomicLong appendedRecords = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong appendedBatches = new AtomicLong();
   private final AtomicLong deletedFiles = new AtomicLong();
   private final AtomicLong expiredFiles = new AtomicLong();
@@ -357,6 +358,9 @@ public final class LogQueue implements AutoCloseable {
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return; // idempotent: the agent may close it from stop and from a start that found it stopping
+    }
     readers.values().forEach(QueueReader::close);
     if (probe != null) {
       probe.close();

@@ -104,4 +104,18 @@ class LineReaderTest {
     assertThat(read(reader, file, 0, Long.MAX_VALUE)).isEqualTo(6);
     assertThat(lines).extracting(Line::text).containsExactly("short");
   }
+
+  @Test
+  void anUnfinishedLastLineThatDoesNotGrowIsNotNewBytesAgain() throws Exception {
+    Path file = dir.resolve("0.log");
+    append(file, "done\nhalf");
+    LineReader reader = new LineReader(64, 1024);
+    long next = read(reader, file, 0, 1 << 20);
+    assertThat(reader.lastReadBytes()).isEqualTo(9);
+    assertThat(read(reader, file, next, 1 << 20)).isEqualTo(next);
+    assertThat(reader.lastReadBytes()).isZero(); // read again, but nothing new: a caller may sleep
+    append(file, " more");
+    read(reader, file, next, 1 << 20);
+    assertThat(reader.lastReadBytes()).isEqualTo(5);
+  }
 }

@@ -473,4 +473,21 @@ class LogTailerTest {
         "2026-11-25 10:00:01 ERROR line-1 failed\n\tat shop.Cart.pay(Cart.java:7)",
         "2026-11-25 10:00:02 ERROR line-2 failed\n\tat shop.Cart.refund(Cart.java:9)");
   }
+
+  @Test
+  void aRotatedFileEndingInAnUnfinishedLineIsClosedOnceIdleAndTheRestCounted() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      pod.write(PodLogFiles.cri("stdout", 'F', "line-0"));
+      pod.write("2026-11-25T10:00:00.1Z stdout F never finish");
+      awaitRecords(1);
+      pod.rename();
+      pod.reopen();
+      pod.write(PodLogFiles.cri("stdout", 'F', "line-1"));
+      awaitRecords(2);
+      await(() -> tailer.stats().lostBytes() > 0, "the rotated file closed after 5 s without writes");
+    }
+    assertEveryLineOnceInOrder(2);
+    assertThat(tailer.stats().lostBytes()).isEqualTo("2026-11-25T10:00:00.1Z stdout F never finish".length());
+  }
 }

@@ -65,8 +65,16 @@ public final class FileSink implements Sink {
     buffer.reset();
     json.writeLines(records, buffer);
     ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-    while (bytes.hasRemaining()) {
-      channel.write(bytes);
+    long start = channel.position();
+    try {
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+    } catch (IOException e) {
+      // the batch is sent again whole: leave no half of it in front of that
+      channel.truncate(start);
+      channel.position(start);
+      throw e;
     }
   }
 

@@ -65,7 +65,17 @@ public final class SinkPipeline implements Component {
   private void run() {
     try {
       while (loop.running()) {
-        QueueReader.Polled polled = reader.poll(batch.maxEvents());
+        QueueReader.Polled polled;
+        try {
+          polled = reader.poll(batch.maxEvents());
+        } catch (RuntimeException e) {
+          // a queue file expired under the reader, or a document it cannot decode: counted, logged, tried again
+          failed.increment();
+          lastError = e.toString();
+          errors.error("poll", "sink " + name + " cannot read the queue: " + e, null);
+          loop.pause(retry.initial().toNanos());
+          continue;
+        }
         if (polled.isEmpty()) {
           loop.pause(Math.min(IDLE_POLL_NANOS, batch.maxWait().toNanos()));
           continue;
