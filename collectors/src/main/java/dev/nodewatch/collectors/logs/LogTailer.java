@@ -58,6 +58,9 @@ public final class LogTailer implements Component {
   private static final long MAINTAIN_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
   /** How often a let-go file at its end is checked for whether it can close (it lists its directory). */
   private static final long DRAIN_CHECK_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /** The file-type bits of st_mode, and the value for a regular file. */
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFREG = 0100000;
   private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
   /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
   private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -88,6 +91,12 @@ public final class LogTailer implements Component {
   private record FileKey(long device, long inode) {
     static FileKey of(FileIdentity identity) {
       return new FileKey(identity.device(), identity.inode());
+    }
+
+    /** The file at {@code path} itself (a symlink is not followed). */
+    static FileKey of(Path path) throws IOException {
+      Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
+      return new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
     }
   }
 
@@ -159,44 +168,18 @@ public final class LogTailer implements Component {
   }
 
   private void run() {
-    long nextScan = 0;
-    long nextPositions = 0;
-    long nextMaintain = 0;
-    long nextStatus = 0;
-    long idleSleep = MIN_IDLE_SLEEP_NANOS;
+    Schedule schedule = new Schedule();
     try {
       scan(nanoTime.getAsLong());
       recoverRotatedWhileStopped(nanoTime.getAsLong());
       while (loop.running()) {
-        long now = nanoTime.getAsLong();
-        if (now >= nextScan || directoryChanged()) {
-          scan(now);
-          nextScan = now + config.scanInterval().toNanos();
-        }
-        if (now >= nextMaintain) {
-          if (queue.positionsInOlderCycle()) {
-            appendPositions(); // so retention can let the older cycle go
-          }
-          maintainQueue();
-          nextMaintain = now + MAINTAIN_EVERY_NANOS;
-        }
-        // a full disk always pauses (dropping would not free it); a full queue pauses unless told to drop
-        boolean paused = queue.diskFull() || queue.full() && whenFull == WhenFull.BLOCK;
-        stats.paused = paused;
-        boolean progress = !paused && readRound(now, queue.full());
-        if (positionsDirty && now >= nextPositions) {
-          appendPositions();
-          nextPositions = now + POSITIONS_EVERY_NANOS;
-        }
-        if (now >= nextStatus) {
-          publishStatuses(now);
-          nextStatus = now + STATUS_EVERY_NANOS;
-        }
-        if (progress) {
-          idleSleep = MIN_IDLE_SLEEP_NANOS;
-        } else {
-          loop.pause(idleSleep);
-          idleSleep = Math.min(MAX_IDLE_SLEEP_NANOS, idleSleep * 2);
+        try {
+          step(schedule);
+        } catch (RuntimeException e) {
+          // whatever it was (a bug, an exotic file system), the tailer must not stop for good: log, wait, go on
+          stats.readErrors.increment();
+          errors.error("tailer", "the log tailer hit an unexpected error; going on", e);
+          loop.pause(MAX_IDLE_SLEEP_NANOS);
         }
       }
       appendPositions();
@@ -204,6 +187,49 @@ public final class LogTailer implements Component {
       closeAll();
     }
   }
+
+  /** When each periodic part of the loop is next due. */
+  private static final class Schedule {
+    long nextScan;
+    long nextPositions;
+    long nextMaintain;
+    long nextStatus;
+    long idleSleep = MIN_IDLE_SLEEP_NANOS;
+  }
+
+  private void step(Schedule at) {
+    long now = nanoTime.getAsLong();
+    if (now >= at.nextScan || directoryChanged()) {
+      scan(now);
+      at.nextScan = now + config.scanInterval().toNanos();
+    }
+    if (now >= at.nextMaintain) {
+      if (queue.positionsInOlderCycle()) {
+        appendPositions(); // so retention can let the older cycle go
+      }
+      maintainQueue();
+      at.nextMaintain = now + MAINTAIN_EVERY_NANOS;
+    }
+    // a full disk always pauses (dropping would not free it); a full queue pauses unless told to drop
+    boolean paused = queue.diskFull() || queue.full() && whenFull == WhenFull.BLOCK;
+    stats.paused = paused;
+    boolean progress = !paused && readRound(now, queue.full());
+    if (positionsDirty && now >= at.nextPositions) {
+      appendPositions();
+      at.nextPositions = now + POSITIONS_EVERY_NANOS;
+    }
+    if (now >= at.nextStatus) {
+      publishStatuses(now);
+      at.nextStatus = now + STATUS_EVERY_NANOS;
+    }
+    if (progress) {
+      at.idleSleep = MIN_IDLE_SLEEP_NANOS;
+    } else {
+      loop.pause(at.idleSleep);
+      at.idleSleep = Math.min(MAX_IDLE_SLEEP_NANOS, at.idleSleep * 2);
+    }
+  }
+
 
   private boolean directoryChanged() {
     if (watcher == null) {
@@ -307,15 +333,16 @@ public final class LogTailer implements Component {
     FileKey key;
     try {
       real = watched.toRealPath();
-      if (!Files.isRegularFile(real)) {
+      // one stat for type and identity: a file renamed between two calls must not pass for "not a file"
+      Map<String, Object> a = Files.readAttributes(real, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
+      if ((((Number) a.get("mode")).intValue() & S_IFMT) != S_IFREG) {
         if (notFiles.add(real)) {
           stats.skippedPaths.increment();
           errors.error("not-a-file", watched + " is not a regular file; skipped", null);
         }
         return null;
       }
-      Map<String, Object> attributes = Files.readAttributes(real, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-      key = new FileKey(((Number) attributes.get("dev")).longValue(), ((Number) attributes.get("ino")).longValue());
+      key = new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
     } catch (NoSuchFileException e) {
       return null; // a dangling symlink, or removed since the listing: nothing to read
     } catch (IOException e) {
@@ -605,11 +632,8 @@ public final class LogTailer implements Component {
       long size = file.channel.size();
       long idle = now - Math.max(file.letGoNanos, file.lastActiveNanos);
       boolean done;
-      Map<String, Object> atPath;
       try {
-        atPath = Files.readAttributes(file.realPath, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-        FileKey there = new FileKey(((Number) atPath.get("dev")).longValue(),
-            ((Number) atPath.get("ino")).longValue());
+        FileKey there = FileKey.of(file.realPath);
         // another file at its path: the runtime writes there now; the same file: its symlink went, the container
         // ended, and a moment without writes is enough
         done = !there.equals(FileKey.of(file.identity)) || idle > IDLE_CLOSE_NANOS;
@@ -718,8 +742,7 @@ public final class LogTailer implements Component {
     try (Stream<Path> siblings = Files.list(dir)) {
       return siblings.filter(p -> {
         try {
-          Map<String, Object> a = Files.readAttributes(p, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
-          return new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue()).equals(key);
+          return FileKey.of(p).equals(key);
         } catch (IOException e) {
           return false;
         }
