@@ -46,8 +46,18 @@ final class AgentProcess implements AutoCloseable {
   }
 
   static AgentProcess start(Path workDir, String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), List.of(), workDir, args);
+  }
+
+  /**
+   * @param prefix a command the JVM runs under, such as {@code setpriv --reuid=65534 ...}
+   * @param jvmOptions more JVM options
+   */
+  static AgentProcess start(List<String> prefix, List<String> jvmOptions, Path workDir, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
     command.add("-Xmx64m");
     command.add("-XX:+UseSerialGC");
     command.add("-jar");

@@ -490,4 +490,25 @@ class LogTailerTest {
     assertEveryLineOnceInOrder(2);
     assertThat(tailer.stats().lostBytes()).isEqualTo("2026-11-25T10:00:00.1Z stdout F never finish".length());
   }
+
+  @Test
+  void aNoisyFileDoesNotStarveAQuietOne() throws Exception {
+    try (PodLogFiles noisy = new PodLogFiles(root, "ns", "noisy", "u-1", "c");
+        PodLogFiles quiet = new PodLogFiles(root, "ns", "quiet", "u-2", "c")) {
+      StringBuilder backlog = new StringBuilder();
+      for (int i = 0; i < 200_000; i++) {
+        backlog.append(PodLogFiles.cri("stdout", 'F', "noisy " + i + " " + "n".repeat(100)));
+      }
+      noisy.write(backlog.toString()); // ~30 MB waiting before the tailer starts
+      quiet.write(PodLogFiles.cri("stdout", 'F', "quiet"));
+      start();
+      awaitRecords(200_001);
+    }
+    int quietAt = 0;
+    while (!received.get(quietAt).message().equals("quiet")) {
+      quietAt++;
+    }
+    // files are read in turns of at most 256 KiB each: the quiet line comes within the noisy file's first turns
+    assertThat(quietAt).isLessThan(10_000);
+  }
 }
