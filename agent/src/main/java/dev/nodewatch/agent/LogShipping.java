@@ -12,6 +12,7 @@ import dev.nodewatch.exporters.forward.FileSink;
 import dev.nodewatch.exporters.forward.SinkConfig;
 import dev.nodewatch.exporters.forward.SinkPipeline;
 import dev.nodewatch.exporters.forward.StdoutSink;
+import dev.nodewatch.exporters.kafka.KafkaSink;
 import dev.nodewatch.exporters.forward.Sink;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -140,6 +141,9 @@ final class LogShipping implements Component {
     }
     if (sink instanceof SinkConfig.Stdout) {
       return new StdoutSink(System.out);
+    }
+    if (sink instanceof SinkConfig.Kafka kafka) {
+      return new KafkaSink(kafka);
     }
     throw new IllegalArgumentException("no sink of type " + sink.getClass().getSimpleName());
   }

@@ -45,6 +45,8 @@ public final class JsonLogging extends ContextAwareBase implements Configurator 
     context.getLogger("io.vertx").setLevel(Level.WARN);
     // Chronicle announces itself, its mappings and its disk checks at INFO; its warnings and errors still show.
     context.getLogger("net.openhft").setLevel(Level.WARN);
+    // the Kafka client prints every setting of every producer at INFO (secrets as [hidden])
+    context.getLogger("org.apache.kafka").setLevel(Level.WARN);
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 

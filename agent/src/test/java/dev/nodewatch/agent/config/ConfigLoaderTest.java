@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         Arguments.of("debug:\n  listen: nowhere\n", "debug.listen",
             "not host:port, was \"nowhere\" (or \"\" to disable)"),
         Arguments.of("sinks:\n  - name: a\n    type: lokii\n", "sinks[0].type",
-            "unknown sink \"lokii\" (known: file, stdout)"),
+            "unknown sink \"lokii\" (known: file, kafka, stdout)"),
         Arguments.of("servr:\n  listen: 0.0.0.0:1\n", "servr",
             "unknown key (known: containers, data_dir, debug, host, kubelet, log_level, logs, node_name, queue, "
                 + "server, shutdown_delay, shutdown_timeout, sinks)"),
@@ -201,14 +201,19 @@ class ConfigLoaderTest {
   void problemsInsideListsAndUnsetSecretsAreEachReported(@TempDir Path dir) {
     Path missing = dir.resolve("token");
     String yaml = "kubelet:\n  endpoint: kubelet:10250\n  token_file: " + missing + "\n"
-        + "sinks:\n  - type: file\n  - type: kafka\n  - name: x\n    type: stdout\n    batchh: {}\n";
+        + "sinks:\n  - type: file\n  - type: loki\n  - name: x\n    type: stdout\n    batchh: {}\n"
+        + "  - name: k\n    type: kafka\n    brokers: [kafka]\n    topic: logs.{namespaces}\n    compression: brotli\n";
     assertThatThrownBy(() -> loader.parse(yaml, "test.yaml"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
             new Problem("kubelet.endpoint", "must be an http(s) URL, was \"kubelet:10250\""),
             new Problem("kubelet.token_file", "cannot read \"" + missing + "\": no such file"),
             new Problem("sinks[0].name", "must be set"),
             new Problem("sinks[0].path", "must be set"),
-            new Problem("sinks[1].type", "unknown sink \"kafka\" (known: file, stdout)"),
-            new Problem("sinks[2].batchh", "unknown key")));
+            new Problem("sinks[1].type", "unknown sink \"loki\" (known: file, kafka, stdout)"),
+            new Problem("sinks[2].batchh", "unknown key"),
+            new Problem("sinks[3].brokers[0]", "not host:port, was \"kafka\""),
+            new Problem("sinks[3].topic",
+                "unknown placeholder {namespaces} (known: {namespace}, {pod}, {container}, {node})"),
+            new Problem("sinks[3].compression", "unknown \"brotli\" (known: none, gzip, snappy, lz4, zstd)")));
   }
 }

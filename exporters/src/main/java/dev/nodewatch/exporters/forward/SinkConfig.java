@@ -8,7 +8,8 @@ import dev.nodewatch.collectors.config.ConfigProblems;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", visible = false)
 @JsonSubTypes({
     @JsonSubTypes.Type(value = SinkConfig.File.class, name = "file"),
-    @JsonSubTypes.Type(value = SinkConfig.Stdout.class, name = "stdout")})
+    @JsonSubTypes.Type(value = SinkConfig.Stdout.class, name = "stdout"),
+    @JsonSubTypes.Type(value = SinkConfig.Kafka.class, name = "kafka")})
 public sealed interface SinkConfig {
 
   String name();
@@ -56,6 +57,95 @@ public sealed interface SinkConfig {
     @Override
     public void validateOwn(String at, ConfigProblems problems) {
       // nothing beyond the common keys
+    }
+  }
+
+  /**
+   * Kafka, through an idempotent producer ({@code acks=all}): one message per record, JSON, keyed by pod UID so a
+   * pod's lines stay in order in one partition.
+   *
+   * @param topic a topic name, or a template with {@code {namespace}}, {@code {pod}}, {@code {container}} or
+   *     {@code {node}} (e.g. {@code logs.{namespace}}); an empty value becomes {@code unknown}
+   * @param compression {@code none} (default), {@code gzip}, {@code snappy}, {@code lz4} or {@code zstd}
+   */
+  record Kafka(String name, java.util.List<String> brokers, String topic, String compression, KafkaTls tls,
+      KafkaSasl sasl, BatchConfig batch, RetryConfig retry) implements SinkConfig {
+
+    static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("none", "gzip", "snappy", "lz4", "zstd");
+
+    public Kafka {
+      brokers = brokers == null ? java.util.List.of() : java.util.List.copyOf(brokers);
+      topic = topic == null ? "logs" : topic;
+      compression = compression == null ? "none" : compression;
+      batch = batch == null ? BatchConfig.defaults() : batch;
+      retry = retry == null ? RetryConfig.defaults() : retry;
+    }
+
+    @Override
+    public void validateOwn(String at, ConfigProblems problems) {
+      if (brokers.isEmpty()) {
+        problems.add(ConfigProblems.path(at, "brokers"), "must list at least one host:port");
+      }
+      for (int i = 0; i < brokers.size(); i++) {
+        if (!brokers.get(i).matches("[^:\\s]+:[0-9]{1,5}")) {
+          problems.add(ConfigProblems.path(at, "brokers") + "[" + i + "]", "not host:port, was \"" + brokers.get(i)
+              + "\"");
+        }
+      }
+      String problem = TopicTemplate.problem(topic);
+      if (problem != null) {
+        problems.add(ConfigProblems.path(at, "topic"), problem);
+      }
+      if (!COMPRESSIONS.contains(compression)) {
+        problems.add(ConfigProblems.path(at, "compression"), "unknown \"" + compression
+            + "\" (known: none, gzip, snappy, lz4, zstd)");
+      }
+      if (sasl != null) {
+        sasl.validate(ConfigProblems.path(at, "sasl"), problems);
+      }
+      if (tls != null) {
+        tls.validate(ConfigProblems.path(at, "tls"), problems);
+      }
+    }
+  }
+
+  /**
+   * TLS to the brokers, certificates as PEM files. The brokers' certificates are always verified against
+   * {@code caFile} (or the JVM's trust store); their host names too unless {@code verifyHostname} is false.
+   */
+  record KafkaTls(Boolean enabled, String caFile, String certFile, dev.nodewatch.collectors.config.Secret keyFile,
+      Boolean verifyHostname) {
+    public KafkaTls {
+      enabled = enabled == null ? Boolean.TRUE : enabled;
+      verifyHostname = verifyHostname == null ? Boolean.TRUE : verifyHostname;
+    }
+
+    void validate(String at, ConfigProblems problems) {
+      if ((certFile == null) != (keyFile == null)) {
+        problems.add(at, "cert_file and key_file go together");
+      }
+      if (keyFile != null && keyFile.unreadableReason() != null) {
+        problems.add(ConfigProblems.path(at, "key_file"), keyFile.unreadableReason());
+      }
+    }
+  }
+
+  /** SASL authentication: {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}; the password from a file. */
+  record KafkaSasl(String mechanism, String username, dev.nodewatch.collectors.config.Secret passwordFile) {
+    static final java.util.Set<String> MECHANISMS = java.util.Set.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+    void validate(String at, ConfigProblems problems) {
+      if (mechanism == null || !MECHANISMS.contains(mechanism)) {
+        problems.add(ConfigProblems.path(at, "mechanism"), "must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
+      }
+      if (username == null || username.isBlank()) {
+        problems.add(ConfigProblems.path(at, "username"), "must be set");
+      }
+      if (passwordFile == null) {
+        problems.add(ConfigProblems.path(at, "password_file"), "must be set");
+      } else if (passwordFile.unreadableReason() != null) {
+        problems.add(ConfigProblems.path(at, "password_file"), passwordFile.unreadableReason());
+      }
     }
   }
 }
