@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodewatch.exporters.kafka.KafkaBroker;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -11,15 +12,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent as a child process tailing a file that a writer keeps appending numbered CRI lines to, shipping them to
- * a {@code file} sink, and killed with SIGKILL ten times at random moments. After the last restart every numbered
- * line must be in the sink's file; duplicates are reported and bounded by one sink batch per crash.
+ * a sink (a {@code file}, or a real Kafka broker started in this JVM), and killed with SIGKILL at random moments.
+ * After the last restart every numbered line must have arrived; duplicates are reported and bounded by one sink
+ * batch per crash.
  */
 class LogCrashSafetyIT {
 
@@ -32,12 +39,48 @@ class LogCrashSafetyIT {
 
   @Test
   void everyLineSurvivesTenKillsAndDuplicatesStayWithinOneBatchPerCrash() throws Exception {
-    Path podDir = Files.createDirectories(dir.resolve("pods/shop_web-1_5e1c-77/app"));
-    Path log = podDir.resolve("0.log");
-    Files.createDirectories(dir.resolve("containers"));
-    Files.createSymbolicLink(dir.resolve("containers/web-1_shop_app-" + "ef".repeat(32) + ".log"), log);
     Path out = dir.resolve("out.ndjson");
-    Path config = Files.writeString(dir.resolve("nodewatch.yaml"), """
+    Path config = config("""
+          - name: out
+            type: file
+            path: %s
+            batch:
+              max_events: %d
+        """.formatted(out, BATCH));
+    int[] counts = new int[LINES];
+    runWithKills(config, CRASHES, () -> countFile(out, counts));
+    assertDelivered(counts, CRASHES, "file");
+  }
+
+  @Test
+  void everyLineReachesARealKafkaBrokerThroughFiveKills() throws Exception {
+    try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
+      Path config = config("""
+            - name: kafka
+              type: kafka
+              brokers: [%s]
+              topic: logs.{namespace}
+              compression: lz4
+              batch:
+                max_events: %d
+          """.formatted(broker.bootstrap(), BATCH));
+      int[] counts = new int[LINES];
+      try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {
+        runWithKills(config, 5, () -> countKafka(consumer, counts));
+      }
+      assertDelivered(counts, 5, "kafka");
+    }
+  }
+
+  /** The agent's config: the pod's log, a fresh data dir, and {@code sinks} (YAML list items). */
+  private Path config(String sinks) throws IOException {
+    Path podDir = Files.createDirectories(dir.resolve("pods/shop_web-1_5e1c-77/app"));
+    Path links = Files.createDirectories(dir.resolve("containers"));
+    Path link = links.resolve("web-1_shop_app-" + "ef".repeat(32) + ".log");
+    if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createSymbolicLink(link, podDir.resolve("0.log"));
+    }
+    return Files.writeString(dir.resolve("nodewatch-" + System.nanoTime() + ".yaml"), """
         data_dir: %s
         server:
           listen: 127.0.0.1:0
@@ -46,48 +89,75 @@ class LogCrashSafetyIT {
         containers:
           enabled: false
         logs:
-          include: [%s/containers/*.log]
+          include: [%s/*.log]
           scan_interval: 200ms
         sinks:
-          - name: out
-            type: file
-            path: %s
-            batch:
-              max_events: %d
-        """.formatted(dir.resolve("data"), dir, out, BATCH));
+        %s""".formatted(dir.resolve("data-" + System.nanoTime()), links, sinks));
+  }
 
+  /** Has the agent ship while a writer appends, killing it {@code crashes} times, then until {@code delivered}. */
+  private void runWithKills(Path config, int crashes, java.util.function.IntSupplier delivered) throws Exception {
+    Path log = dir.resolve("pods/shop_web-1_5e1c-77/app/0.log");
+    Files.deleteIfExists(log);
+    Files.createFile(log);
     AtomicInteger written = new AtomicInteger();
     Thread writer = new Thread(() -> writeNumberedLines(log, written), "writer");
     writer.start();
     Random random = new Random(42);
-    for (int crash = 0; crash < CRASHES; crash++) {
+    for (int crash = 0; crash < crashes; crash++) {
       try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
         agent.awaitMetricsPort(Duration.ofSeconds(30));
-        Thread.sleep(200 + random.nextInt(1200));
+        Thread.sleep(200 + random.nextInt(1200 * CRASHES / crashes));
         // AgentProcess.close() is SIGKILL (destroyForcibly): no shutdown hook, no flush
       }
     }
     writer.join();
     assertThat(written.get()).isEqualTo(LINES);
-    int[] counts = new int[LINES];
     try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
       agent.awaitMetricsPort(Duration.ofSeconds(30));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (missing(count(out, counts)) > 0 && System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (delivered.getAsInt() < LINES && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
       agent.terminate();
       assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
     }
-    count(out, counts);
+    delivered.getAsInt();
+  }
+
+  private static void assertDelivered(int[] counts, int crashes, String sink) {
     int duplicates = 0;
     for (int n : counts) {
       duplicates += Math.max(0, n - 1);
     }
-    System.out.printf("crash test: %d lines, %d kills, %d duplicates (bound %d)%n", LINES, CRASHES, duplicates,
-        CRASHES * BATCH);
-    assertThat(missing(counts)).as("lines missing after %d kills", CRASHES).isZero();
-    assertThat(duplicates).isLessThanOrEqualTo(CRASHES * BATCH);
+    System.out.printf("crash test (%s): %d lines, %d kills, %d duplicates (bound %d)%n", sink, LINES, crashes,
+        duplicates, crashes * BATCH);
+    assertThat(missing(counts)).as("lines missing after %d kills", crashes).isZero();
+    assertThat(duplicates).isLessThanOrEqualTo(crashes * BATCH);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(KafkaBroker broker) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", broker.bootstrap());
+    p.put("group.id", "crash-test");
+    p.put("auto.offset.reset", "earliest");
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    consumer.subscribe(List.of("logs.shop"));
+    return consumer;
+  }
+
+  /** Adds what the topic has received since the last call; returns how many distinct lines arrived so far. */
+  private static int countKafka(KafkaConsumer<byte[], byte[]> consumer, int[] counts) {
+    ObjectMapper json = new ObjectMapper();
+    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+      try {
+        count(json.readTree(record.value()), counts);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return LINES - missing(counts);
   }
 
   private static void writeNumberedLines(Path log, AtomicInteger written) {
@@ -111,24 +181,28 @@ class LogCrashSafetyIT {
     }
   }
 
-  /** Counts each numbered line in the sink's file; every line must be valid JSON. */
-  private static int[] count(Path out, int[] counts) throws IOException {
+  /** Counts each numbered line in the sink's file (every line must be valid JSON); returns how many arrived. */
+  private static int countFile(Path out, int[] counts) {
     java.util.Arrays.fill(counts, 0);
     if (!Files.exists(out)) {
-      return counts;
+      return 0;
     }
     ObjectMapper json = new ObjectMapper();
     try (BufferedReader reader = Files.newBufferedReader(out)) {
       String line;
       while ((line = reader.readLine()) != null) {
-        JsonNode record = json.readTree(line);
-        String message = record.path("message").asText();
-        assertThat(record.path("namespace").asText()).isEqualTo("shop");
-        int n = Integer.parseInt(message.substring("line-".length(), message.indexOf(' ')));
-        counts[n]++;
+        count(json.readTree(line), counts);
       }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    return counts;
+    return LINES - missing(counts);
+  }
+
+  private static void count(JsonNode record, int[] counts) {
+    String message = record.path("message").asText();
+    assertThat(record.path("namespace").asText()).isEqualTo("shop");
+    counts[Integer.parseInt(message.substring("line-".length(), message.indexOf(' ')))]++;
   }
 
   private static int missing(int[] counts) {

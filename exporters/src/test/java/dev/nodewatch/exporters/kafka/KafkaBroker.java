@@ -16,7 +16,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * A real one-node Kafka (KRaft, broker and controller in one) in the test JVM, on free loopback ports, its log in
  * a test directory. Not a mock: the producer talks the Kafka protocol to the same server code a cluster runs.
  */
-final class KafkaBroker implements AutoCloseable {
+public final class KafkaBroker implements AutoCloseable {
 
   private final KafkaRaftServer server;
   private final int port;
@@ -26,7 +26,7 @@ final class KafkaBroker implements AutoCloseable {
     this.port = port;
   }
 
-  static KafkaBroker start(Path dir) throws Exception {
+  public static KafkaBroker start(Path dir) throws Exception {
     int port = freePort();
     int controllerPort = freePort();
     String logDir = dir.resolve("kafka-logs").toString();
@@ -62,7 +62,7 @@ final class KafkaBroker implements AutoCloseable {
     return new KafkaBroker(server, port);
   }
 
-  String bootstrap() {
+  public String bootstrap() {
     return "127.0.0.1:" + port;
   }
 
