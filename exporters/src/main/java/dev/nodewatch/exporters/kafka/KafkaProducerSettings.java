@@ -20,6 +20,8 @@ final class KafkaProducerSettings {
     p.put("compression.type", config.compression());
     p.put("linger.ms", "5");
     p.put("batch.size", String.valueOf(256 * 1024));
+    // what the producer may hold unsent: the queue on disk is the buffer, not the heap (default 32 MiB)
+    p.put("buffer.memory", String.valueOf(8 * 1024 * 1024));
     // the pipeline retries a refused batch for as long as it takes; the producer gives up on one after this
     p.put("delivery.timeout.ms", "30000");
     p.put("request.timeout.ms", "15000");

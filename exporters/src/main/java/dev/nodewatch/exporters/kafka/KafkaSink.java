@@ -32,13 +32,15 @@ public final class KafkaSink implements Sink {
   private final KafkaProducer<byte[], byte[]> producer;
   private final TopicTemplate topic;
   private final RecordJson json = new RecordJson();
-  private final JsonFactory factory = new JsonFactory();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  /** One generator for every message: making one per record cost more than writing the record. */
+  private final JsonGenerator generator;
 
   public KafkaSink(SinkConfig.Kafka config) throws IOException {
     this.producer = new KafkaProducer<>(KafkaProducerSettings.of(config), new ByteArraySerializer(),
         new ByteArraySerializer());
     this.topic = new TopicTemplate(config.topic());
+    this.generator = new JsonFactory().createGenerator(buffer).setRootValueSeparator(null);
   }
 
   @Override
@@ -67,11 +69,11 @@ public final class KafkaSink implements Sink {
   }
 
   private byte[] value(LogRecord record) throws IOException {
+    json.write(record, generator);
+    generator.flush();
+    byte[] value = buffer.toByteArray();
     buffer.reset();
-    try (JsonGenerator generator = factory.createGenerator(buffer)) {
-      json.write(record, generator);
-    }
-    return buffer.toByteArray();
+    return value;
   }
 
   @Override
