@@ -64,13 +64,7 @@ def main():
 """)
         agent = logs.Agent(work, cfg)
         try:
-            t0, c0 = time.monotonic(), agent.cpu_seconds()
-            while sent(agent) < args.lines:
-                time.sleep(0.05)
-                if time.monotonic() - t0 > 600:
-                    raise SystemExit("not done after 600 s")
-            elapsed, cpu = time.monotonic() - t0, agent.cpu_seconds() - c0
-            rss = agent.hwm_mib()
+            elapsed, cpu, rss = agent.measure_until(lambda: sent(agent), args.lines)
         finally:
             agent.stop()
     finally:

@@ -109,6 +109,15 @@ class Agent:
         self.proc.terminate()
         self.proc.wait(60)
 
+    def measure_until(self, count, target, limit=600):
+        """Seconds and CPU seconds until count() reaches target, and the peak RSS (MiB) by then."""
+        t0, c0 = time.monotonic(), self.cpu_seconds()
+        while count() < target:
+            time.sleep(0.05)
+            if time.monotonic() - t0 > limit:
+                raise SystemExit(f"not done after {limit} s")
+        return time.monotonic() - t0, self.cpu_seconds() - c0, self.hwm_mib()
+
 
 def throughput(args, name, files):
     base = os.path.join(args.dir, f"files-{files}")
@@ -120,13 +129,7 @@ def throughput(args, name, files):
     os.makedirs(work)
     agent = Agent(work, config(work, os.path.join(base, "containers", "*.log")))
     try:
-        t0, c0 = time.monotonic(), agent.cpu_seconds()
-        while agent.appended() < args.lines:
-            time.sleep(0.05)
-            if time.monotonic() - t0 > 600:
-                raise SystemExit("not done after 600 s")
-        elapsed, cpu = time.monotonic() - t0, agent.cpu_seconds() - c0
-        rss = agent.hwm_mib()
+        elapsed, cpu, rss = agent.measure_until(agent.appended, args.lines)
     finally:
         agent.stop()
     gib = total_bytes / 2**30
