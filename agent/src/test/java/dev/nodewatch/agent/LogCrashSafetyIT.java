@@ -80,19 +80,8 @@ class LogCrashSafetyIT {
     if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       Files.createSymbolicLink(link, podDir.resolve("0.log"));
     }
-    return Files.writeString(dir.resolve("nodewatch-" + System.nanoTime() + ".yaml"), """
-        data_dir: %s
-        server:
-          listen: 127.0.0.1:0
-        debug:
-          listen: ""
-        containers:
-          enabled: false
-        logs:
-          include: [%s/*.log]
-          scan_interval: 200ms
-        sinks:
-        %s""".formatted(dir.resolve("data-" + System.nanoTime()), links, sinks));
+    return LogAgentConfig.write(dir.resolve("nodewatch-" + System.nanoTime() + ".yaml"),
+        dir.resolve("data-" + System.nanoTime()), links, sinks);
   }
 
   /** Has the agent ship while a writer appends, killing it {@code crashes} times, then until {@code delivered}. */

@@ -38,22 +38,11 @@ class LogPermissionIT {
     Files.createSymbolicLink(links.resolve("vault-1_shop_app-" + "bb".repeat(32) + ".log"), secret);
     Path owned = Files.createDirectories(dir.resolve("agent"));
     Path out = owned.resolve("out.ndjson");
-    Path config = Files.writeString(owned.resolve("nodewatch.yaml"), """
-        data_dir: %s/data
-        server:
-          listen: 127.0.0.1:0
-        debug:
-          listen: ""
-        containers:
-          enabled: false
-        logs:
-          include: [%s/*.log]
-          scan_interval: 200ms
-        sinks:
+    Path config = LogAgentConfig.write(owned.resolve("nodewatch.yaml"), owned.resolve("data"), links, """
           - name: out
             type: file
             path: %s
-        """.formatted(owned, links, out));
+        """.formatted(out));
     chownToNobody(owned, config);
 
     try (AgentProcess agent = AgentProcess.start(

@@ -41,8 +41,8 @@ public final class QueueReader implements AutoCloseable {
   }
 
   /**
-   * Reads whole documents until at least {@code maxRecords} records are gathered or the queue has no more; a
-   * document is never split, so a batch can be somewhat larger. Empty ({@code lastIndex} -1) when nothing is new.
+   * Reads whole documents while they fit in {@code maxRecords} records (a document is never split; one larger
+   * than that comes alone), or until the queue has no more. Empty ({@code lastIndex} -1) when nothing is new.
    */
   public Polled poll(int maxRecords) {
     ExcerptTailer t = tailer();
@@ -53,11 +53,16 @@ public final class QueueReader implements AutoCloseable {
         if (!dc.isPresent()) {
           break;
         }
-        last = dc.index();
         Bytes<?> in = dc.wire().bytes();
         if (in.readRemaining() > 0 && in.readByte() == QueueDocuments.BATCH) {
-          QueueDocuments.readLines(in, QueueDocuments.readBatchHeader(in), node, records);
+          QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
+          if (!records.isEmpty() && records.size() + header.lines() > maxRecords) {
+            dc.rollbackOnClose(); // left for the next poll: a batch stays within maxRecords
+            break;
+          }
+          QueueDocuments.readLines(in, header, node, records);
         }
+        last = dc.index();
       }
     }
     return new Polled(records, last);

@@ -97,6 +97,9 @@ class LogQueueTest {
       for (int i = 0; i < 4; i++) {
         append(queue, FILE_A, i * 100L, 10);
       }
+      QueueReader probe = queue.reader("probe");
+      assertThat(probe.poll(15).records()).hasSize(10); // the next document would pass 15: it waits
+      assertThat(probe.poll(5).records()).hasSize(10); // one document larger than the limit comes alone
       QueueReader reader = queue.reader("kafka");
       QueueReader.Polled first = reader.poll(10);
       assertThat(first.records()).hasSize(10);
