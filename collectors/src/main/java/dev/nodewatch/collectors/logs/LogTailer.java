@@ -703,7 +703,8 @@ public final class LogTailer implements Component {
     }
     try {
       long size = Files.size(file.realPath);
-      file.wantsOpen = size != file.sizeAtLastCheck;
+      // it stays wanted until reopened: a paused or interrupted round may not get to it before the next scan
+      file.wantsOpen |= size != file.sizeAtLastCheck;
       file.sizeAtLastCheck = Math.max(file.sizeAtLastCheck, size);
     } catch (IOException e) {
       file.wantsOpen = true; // gone from its path: find it by inode on reopen
