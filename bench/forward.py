@@ -1,22 +1,33 @@
 #!/usr/bin/env python3
-"""Files -> queue -> Kafka benchmark of the nodewatch agent.
+"""Files -> queue -> sink benchmark of the nodewatch agent, against a real Kafka broker or ClickHouse server.
 
-A one-node KRaft broker (the tests' broker, run from the exporters test classpath) listens on loopback; the agent,
-started by bin/nodewatch with its production flags, tails the same generated CRI files as bench/logs.py (2M lines
-of ~200 bytes, one file) from the beginning and ships them to the broker (idempotent producer, acks=all).
-Throughput is lines / (agent ready -> the Kafka sink has had every line accepted, per /debug/sinks); CPU is the
-agent's user+system time over that span per GiB of log read; peak RSS is the agent's VmHWM. The broker's own CPU
-is not counted (it runs on the same 2 cores, so it slows the agent down).
+Scenarios:
+  throughput  the agent, started by bin/nodewatch with its production flags, tails the same generated CRI files as
+              bench/logs.py (2M lines of ~200 bytes, one file) from the beginning and ships them. Throughput is
+              lines / (agent ready -> the sink has had every line accepted, per /debug/sinks); CPU is the agent's
+              user+system time over that span per GiB of log read; peak RSS is the agent's VmHWM.
+  latency     a writer appends lines at --rate lines/s for --seconds while /debug/sinks is polled every 5 ms; a
+              line's delay is from its write to the first poll that shows the sink accepted it (one file, one
+              sender: lines are accepted in order). Resolution about 5-10 ms.
 
-Usage: bench/forward.sh [--lines 2000000] [--compression none|lz4|zstd] [--dir /var/tmp/nodewatch-bench-logs]
+Servers: --sink kafka is a one-node KRaft broker (the tests' broker, run from the exporters test classpath);
+--sink clickhouse is Debian's clickhouse-server (18.16 here), started on free ports under --dir. Both listen on
+loopback and run on the same 2 cores as the agent, whose CPU figures do not include theirs.
+
+Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse] [--lines 2000000]
+                        [--compression none|lz4|zstd|gzip] [--rate 10000] [--seconds 20]
+                        [--dir /var/tmp/nodewatch-bench-logs]
 """
 import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -40,12 +51,88 @@ def broker(work):
     raise SystemExit("the broker did not start: see " + os.path.join(work, "broker.log"))
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--lines", type=int, default=2_000_000)
-    p.add_argument("--compression", default="lz4")
-    p.add_argument("--dir", default="/var/tmp/nodewatch-bench-logs")
-    args = p.parse_args()
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ClickHouse:
+    """Debian's clickhouse-server with a configuration of its own under work/clickhouse."""
+
+    def __init__(self, work):
+        d = os.path.join(work, "clickhouse")
+        os.makedirs(d)
+        self.port = free_port()
+        with open(os.path.join(d, "config.xml"), "w") as f:
+            f.write(f"""<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>{d}/server.log</log><errorlog>{d}/error.log</errorlog><console>0</console></logger>
+  <listen_host>127.0.0.1</listen_host><http_port>{self.port}</http_port><tcp_port>{free_port()}</tcp_port>
+  <path>{d}/data/</path><tmp_path>{d}/tmp/</tmp_path><user_files_path>{d}/user_files/</user_files_path>
+  <format_schema_path>{d}/format_schemas/</format_schema_path><users_config>{d}/users.xml</users_config>
+  <default_profile>default</default_profile><default_database>default</default_database>
+  <mark_cache_size>5368709</mark_cache_size>
+</yandex>
+""")
+        with open(os.path.join(d, "users.xml"), "w") as f:
+            f.write("""<?xml version="1.0"?>
+<yandex><profiles><default></default></profiles>
+<users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile>
+<quota>default</quota></default></users><quotas><default></default></quotas></yandex>
+""")
+        binary = shutil.which("clickhouse-server") or "/usr/sbin/clickhouse-server"
+        self.proc = subprocess.Popen([binary, f"--config-file={d}/config.xml"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL)
+        deadline = time.time() + 30
+        while True:
+            try:
+                if self.query("SELECT 1").strip() == "1":
+                    return
+            except OSError:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    raise SystemExit("clickhouse-server did not start: see " + d)
+                time.sleep(0.1)
+
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def query(self, sql):
+        url = self.endpoint() + "/?query=" + urllib.parse.quote(sql)
+        return urllib.request.urlopen(urllib.request.Request(url, data=b""), timeout=30).read().decode()
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(60)
+
+
+def sink_server(args, work):
+    """Starts the server; returns its stop function and the agent's sinks: YAML."""
+    if args.sink == "kafka":
+        kafka, bootstrap = broker(work)
+
+        def stop():
+            kafka.stdin.close()
+            kafka.wait(60)
+        return stop, f"""sinks:
+  - name: kafka
+    type: kafka
+    brokers: [{bootstrap}]
+    topic: logs.{{namespace}}
+    compression: {args.compression}
+"""
+    clickhouse = ClickHouse(work)
+    return clickhouse.stop, f"""sinks:
+  - name: clickhouse
+    type: clickhouse
+    endpoint: {clickhouse.endpoint()}
+    database: bench
+    table: logs
+    compression: {"none" if args.compression == "none" else "gzip"}
+"""
+
+
+def throughput(args):
     base = os.path.join(args.dir, "files-1")
     logs.make_files(base, 1, args.lines)
     total_bytes = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(base, "pods"))
@@ -53,27 +140,89 @@ def main():
     work = os.path.join(args.dir, "forward")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    kafka, bootstrap = broker(work)
+    stop_server, sinks = sink_server(args, work)
     try:
-        cfg = logs.config(work, os.path.join(base, "containers", "*.log"), f"""sinks:
-  - name: kafka
-    type: kafka
-    brokers: [{bootstrap}]
-    topic: logs.{{namespace}}
-    compression: {args.compression}
-""")
-        agent = logs.Agent(work, cfg)
+        agent = logs.Agent(work, logs.config(work, os.path.join(base, "containers", "*.log"), sinks))
         try:
             elapsed, cpu, rss = agent.measure_until(lambda: sent(agent), args.lines)
         finally:
             agent.stop()
     finally:
-        kafka.stdin.close()
-        kafka.wait(60)
+        stop_server()
     gib = total_bytes / 2**30
-    print(json.dumps({"scenario": "kafka", "compression": args.compression, "lines": args.lines,
-                      "seconds": round(elapsed, 2), "lines_per_s": round(args.lines / elapsed),
+    print(json.dumps({"scenario": "throughput", "sink": args.sink, "compression": args.compression,
+                      "lines": args.lines, "seconds": round(elapsed, 2), "lines_per_s": round(args.lines / elapsed),
                       "cpu_s": round(cpu, 2), "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1)}))
+
+
+def latency(args):
+    base = os.path.join(args.dir, "forward-latency")
+    work = os.path.join(args.dir, "forward")
+    log = logs.live_log(base, work)
+    stop_server, sinks = sink_server(args, work)
+    total = args.rate * args.seconds
+    written = []
+    acked = []  # (time, lines accepted so far)
+    try:
+        agent = logs.Agent(work, logs.config(work, os.path.join(base, "containers", "*.log"), sinks))
+        done = threading.Event()
+
+        def poll():
+            while not done.is_set():
+                acked.append((time.monotonic_ns(), sent(agent)))
+                if acked[-1][1] >= total:
+                    return
+                time.sleep(0.005)
+        poller = threading.Thread(target=poll)
+        try:
+            poller.start()
+            with open(log, "a", buffering=1) as out:
+                start = time.monotonic()
+                for i in range(total):
+                    due = start + i / args.rate
+                    now = time.monotonic()
+                    if due > now:
+                        time.sleep(due - now)
+                    out.write(f"2026-11-25T10:00:00.000000000Z stdout F line-{i} {'y' * 150}\n")
+                    written.append(time.monotonic_ns())
+            poller.join(30)
+        finally:
+            done.set()
+            agent.stop()
+    finally:
+        stop_server()
+    delays = []
+    j = 0
+    for i, t in enumerate(written):
+        while j < len(acked) and acked[j][1] <= i:
+            j += 1
+        if j == len(acked):
+            raise SystemExit(f"line {i} of {total} was not accepted within 30 s of the last write")
+        delays.append(acked[j][0] - t)
+    delays.sort()
+    pct = lambda p: delays[min(len(delays) - 1, int(p * len(delays)))] / 1e6
+    print(json.dumps({"scenario": "latency", "sink": args.sink, "rate": args.rate, "lines": total,
+                      "p50_ms": round(pct(0.50), 1), "p99_ms": round(pct(0.99), 1),
+                      "max_ms": round(delays[-1] / 1e6, 1)}))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("scenarios", nargs="*", default=["throughput"])
+    p.add_argument("--sink", choices=["kafka", "clickhouse"], default="kafka")
+    p.add_argument("--lines", type=int, default=2_000_000)
+    p.add_argument("--compression", default="lz4")
+    p.add_argument("--rate", type=int, default=10_000)
+    p.add_argument("--seconds", type=int, default=20)
+    p.add_argument("--dir", default="/var/tmp/nodewatch-bench-logs")
+    args = p.parse_args()
+    for s in args.scenarios:
+        if s == "throughput":
+            throughput(args)
+        elif s == "latency":
+            latency(args)
+        else:
+            raise SystemExit("unknown scenario " + s)
 
 
 def sent(agent):

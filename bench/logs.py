@@ -138,8 +138,8 @@ def throughput(args, name, files):
                       "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1)}))
 
 
-def latency(args):
-    base = os.path.join(args.dir, "latency")
+def live_log(base, work):
+    """An empty pod log under base (with its /var/log/containers-style link) and an empty work directory."""
     shutil.rmtree(base, ignore_errors=True)
     d = os.path.join(base, "pods", "bench_live_0000-live", "app")
     os.makedirs(d)
@@ -147,9 +147,15 @@ def latency(args):
     log = os.path.join(d, "0.log")
     open(log, "w").close()
     os.symlink(log, os.path.join(base, "containers", "live_bench_app-" + "0" * 64 + ".log"))
-    work = os.path.join(args.dir, "run")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
+    return log
+
+
+def latency(args):
+    base = os.path.join(args.dir, "latency")
+    work = os.path.join(args.dir, "run")
+    log = live_log(base, work)
     sink = os.path.join(work, "out.ndjson")
     agent = Agent(work, config(work, os.path.join(base, "containers", "*.log"),
                                f"sinks:\n  - name: file\n    type: file\n    path: {sink}\n"))

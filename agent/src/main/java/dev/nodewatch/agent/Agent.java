@@ -87,7 +87,7 @@ public final class Agent {
     // The kubelet's pod list is shared by everything that names pods; it starts before them to fill its cache.
     KubeletPods kubelet = new KubeletPods(vertx, config.kubelet());
     // opens the queue on its own thread from here on, while the rest is built and started
-    LogShipping logs = new LogShipping(config, kubelet, selfMetrics.meterRegistry());
+    LogShipping logs = new LogShipping(config, vertx, kubelet, selfMetrics.meterRegistry());
     kubeletMetrics(kubelet);
     ContainerMetrics containers = config.containers().enabled() ? containerMetrics(kubelet, skipped, sources) : null;
     this.metricsServer = new MetricsServer(vertx, config.server().address(),

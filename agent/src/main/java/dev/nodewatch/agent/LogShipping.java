@@ -10,7 +10,10 @@ import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.exporters.forward.FileSink;
 import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkMetrics;
 import dev.nodewatch.exporters.forward.SinkPipeline;
+import dev.nodewatch.exporters.clickhouse.ClickHouseSink;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
 import dev.nodewatch.exporters.forward.StdoutSink;
 import dev.nodewatch.exporters.kafka.KafkaSink;
 import dev.nodewatch.exporters.forward.Sink;
@@ -18,6 +21,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -41,17 +45,23 @@ import java.util.function.ToDoubleFunction;
 final class LogShipping implements Component {
 
   /** What exists once the queue is open. */
-  private record Wired(LogQueue queue, List<SinkPipeline> pipelines, LogTailer tailer) {}
+  private record Wired(LogQueue queue, List<SinkPipeline> pipelines, List<DeadLetterQueue> deadLetters,
+      LogTailer tailer) {}
+
+  /** Days a sink's refused records are kept in its dead-letter queue. */
+  private static final int DEAD_LETTER_DAYS = 7;
 
   private final AgentConfig config;
+  private final Vertx vertx;
   private final KubeletPods kubelet;
   private final MeterRegistry registry;
   private final CompletableFuture<LogQueue> opening;
   private volatile Wired wired; // set once, under this object's lock
   private boolean stopped;
 
-  LogShipping(AgentConfig config, KubeletPods kubelet, MeterRegistry registry) {
+  LogShipping(AgentConfig config, Vertx vertx, KubeletPods kubelet, MeterRegistry registry) {
     this.config = config;
+    this.vertx = vertx;
     this.kubelet = kubelet;
     this.registry = registry;
     this.opening = CompletableFuture.supplyAsync(this::openQueue, task -> {
@@ -86,7 +96,7 @@ final class LogShipping implements Component {
         }
         try {
           wired = wire(queue);
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) {
           queue.close();
           return Future.failedFuture(e);
         }
@@ -99,18 +109,26 @@ final class LogShipping implements Component {
     });
   }
 
-  private Wired wire(LogQueue queue) throws IOException {
+  private Wired wire(LogQueue queue) throws Exception {
     List<SinkPipeline> pipelines = new ArrayList<>();
-    for (int i = 0; i < config.sinks().size(); i++) {
-      SinkConfig sink = config.sinkConfig(i);
-      pipelines.add(new SinkPipeline(sink.name(), queue.reader(sink.name()), open(sink), sink.batch(),
-          sink.retry()));
+    List<DeadLetterQueue> deadLetters = new ArrayList<>();
+    try {
+      for (int i = 0; i < config.sinks().size(); i++) {
+        SinkConfig sink = config.sinkConfig(i);
+        DeadLetterQueue refused = DeadLetterQueue.open(deadLetterDir(config, sink.name()), DEAD_LETTER_DAYS);
+        deadLetters.add(refused);
+        pipelines.add(new SinkPipeline(sink, queue.reader(sink.name()), () -> open(sink), refused,
+            new SinkMetrics(registry, sink.name())));
+      }
+    } catch (Exception e) {
+      deadLetters.forEach(DeadLetterQueue::close);
+      throw e;
     }
     LogTailer tailer = new LogTailer(config.logs(), queue, config.queue().whenFull(),
         uid -> kubelet.cachedByUid(uid).map(PodMetadata::labels).orElse(Map.of()),
         Objects.requireNonNullElse(System.getenv("POD_NAMESPACE"), ""),
         Objects.requireNonNullElse(System.getenv("POD_NAME"), ""), System::nanoTime);
-    return new Wired(queue, List.copyOf(pipelines), tailer);
+    return new Wired(queue, List.copyOf(pipelines), List.copyOf(deadLetters), tailer);
   }
 
   @Override
@@ -128,13 +146,19 @@ final class LogShipping implements Component {
     return w.tailer().stop()
         .eventually(() -> Future.join(w.pipelines().stream().map(SinkPipeline::stop).toList()))
         .eventually(() -> {
+          w.deadLetters().forEach(DeadLetterQueue::close);
           w.queue().close();
           return Future.succeededFuture();
         })
         .mapEmpty();
   }
 
-  private static Sink open(SinkConfig sink) throws IOException {
+  /** Where a sink's refused records are kept: {@code <data_dir>/dead-letter/<sink>}. */
+  static Path deadLetterDir(AgentConfig config, String sink) {
+    return Path.of(config.dataDir(), "dead-letter", sink);
+  }
+
+  private Sink open(SinkConfig sink) throws IOException {
     // Java 17 bytecode: no pattern switch over the sealed interface yet
     if (sink instanceof SinkConfig.File file) {
       return new FileSink(Path.of(file.path()));
@@ -145,6 +169,9 @@ final class LogShipping implements Component {
     if (sink instanceof SinkConfig.Kafka kafka) {
       return new KafkaSink(kafka);
     }
+    if (sink instanceof SinkConfig.ClickHouse clickHouse) {
+      return new ClickHouseSink(vertx, clickHouse);
+    }
     throw new IllegalArgumentException("no sink of type " + sink.getClass().getSimpleName());
   }
 
@@ -152,10 +179,29 @@ final class LogShipping implements Component {
     Map<String, Supplier<Object>> pages = new LinkedHashMap<>();
     pages.put("/debug/files", () -> whenWired(w -> Map.of("files", w.tailer().files())));
     pages.put("/debug/queue", () -> whenWired(this::queueStatus));
-    pages.put("/debug/sinks", () -> whenWired(w -> Map.of("sinks", w.pipelines().stream().map(p -> Map.of(
-        "name", p.reader().name(), "sent_events", p.sentEvents(), "failed_requests", p.failedRequests(),
-        "retries", p.retries(), "last_error", p.lastError())).toList())));
+    pages.put("/debug/sinks", () -> whenWired(w -> Map.of("sinks",
+        w.pipelines().stream().map(LogShipping::sinkStatus).toList())));
     return pages;
+  }
+
+  /** One sink on /debug/sinks; asking checks the sink again when its last word is older than 10 s. */
+  private static Map<String, Object> sinkStatus(SinkPipeline p) {
+    SinkPipeline.Health health = p.health();
+    Map<String, Object> status = new LinkedHashMap<>();
+    status.put("name", p.sinkName());
+    status.put("healthy", health.healthy());
+    status.put("health", health.detail());
+    status.put("checked_at", health.at().toString());
+    status.put("sent_events", (long) p.metrics().sentEvents());
+    status.put("failed_events", p.metrics().failedEvents());
+    status.put("retries", (long) p.metrics().retries());
+    status.put("dead_lettered_events", (long) p.metrics().deadLetteredEvents());
+    status.put("filtered_events", (long) p.metrics().filteredEvents());
+    status.put("lag_events", p.reader().lagEvents());
+    status.put("lag_documents", p.reader().lagDocuments());
+    status.put("dead_letter_dir", p.deadLetters().directory().toString());
+    status.put("last_error", p.lastError());
+    return status;
   }
 
   private Object whenWired(java.util.function.Function<Wired, Object> page) {
@@ -168,11 +214,12 @@ final class LogShipping implements Component {
     List<Map<String, Object>> readers = new ArrayList<>();
     for (QueueReader reader : queue.readers()) {
       readers.add(Map.of("name", reader.name(), "committed_index", reader.committedIndex(),
-          "lag_documents", reader.lagDocuments()));
+          "lag_documents", reader.lagDocuments(), "lag_events", reader.lagEvents(), "lag_bytes", reader.lagBytes()));
     }
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("directory", queue.directory().toString());
     status.put("bytes", queue.bytesOnDisk());
+    status.put("backlog_bytes", queue.backlogBytes());
     status.put("full", queue.full());
     status.put("records_appended", queue.appendedRecords());
     status.put("batches_appended", queue.appendedBatches());
@@ -213,6 +260,8 @@ final class LogShipping implements Component {
     gauge(registry, "nodewatch.logs.paused", stats, s -> s.paused() ? 1 : 0,
         "1 while reading is paused because the queue is full (when_full: block).");
     gauge(registry, "nodewatch.queue.bytes", queue, LogQueue::bytesOnDisk, "Bytes of queue files on disk.");
+    gauge(registry, "nodewatch.queue.backlog.bytes", queue, LogQueue::backlogBytes,
+        "Bytes the slowest sink has not acknowledged; reading pauses at queue.max_bytes.");
     counter(registry, "nodewatch.queue.records", queue, LogQueue::appendedRecords, "Records appended to the queue.");
     gauge(registry, "nodewatch.queue.disk.full", queue, q -> q.diskFull() ? 1 : 0,
         "1 while the disk under the queue is nearly full: reading pauses (or drops, under drop_newest).");
@@ -222,18 +271,6 @@ final class LogShipping implements Component {
         "Queue files deleted by queue.max_age before every sink had read them (their records were not delivered).");
     counter(registry, "nodewatch.queue.files.deleted", queue, LogQueue::deletedFiles,
         "Queue files deleted by retention after every reader passed them.");
-    for (SinkPipeline pipeline : w.pipelines()) {
-      String sink = pipeline.reader().name();
-      FunctionCounter.builder("nodewatch.sink.events.sent", pipeline, SinkPipeline::sentEvents)
-          .description("Records the sink accepted.").tag("sink", sink).register(registry);
-      FunctionCounter.builder("nodewatch.sink.requests.failed", pipeline, SinkPipeline::failedRequests)
-          .description("Batches the sink did not accept (each is retried).").tag("sink", sink).register(registry);
-      FunctionCounter.builder("nodewatch.sink.retries", pipeline, SinkPipeline::retries)
-          .description("Retries of batches after a failure.").tag("sink", sink).register(registry);
-      Gauge.builder("nodewatch.sink.lag.documents", pipeline.reader(), QueueReader::lagDocuments)
-          .description("Queue documents (batches) appended after the sink's last acknowledged one.")
-          .tag("sink", sink).register(registry);
-    }
   }
 
   private static <T> void counter(MeterRegistry registry, String name, T source, ToDoubleFunction<T> value,

@@ -5,6 +5,7 @@ import dev.nodewatch.agent.config.ConfigException;
 import dev.nodewatch.agent.config.ConfigLoader;
 import dev.nodewatch.agent.config.ConfigMapper;
 import dev.nodewatch.agent.logging.JsonLogging;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
- * The command line: {@code nodewatch [--config FILE] [--check-config] [--version] [--help]}.
+ * The command line: {@code nodewatch [--config FILE] [--check-config] [--dead-letters SINK] [--version] [--help]}.
  *
  * <p>Exit status: 0 after a clean shutdown or a valid {@code --check-config}; 1 when the agent cannot start, a
  * component fails to stop, or stopping exceeds {@code shutdown_timeout}; 2 for a bad command line or configuration,
@@ -31,10 +32,13 @@ public final class Main {
   static final int USAGE = 2;
 
   private static final String USAGE_TEXT = """
-      usage: nodewatch [--config FILE] [--check-config] [--version] [--help]
+      usage: nodewatch [--config FILE] [--check-config] [--dead-letters SINK] [--version] [--help]
 
         --config FILE    YAML configuration (default: the embedded default, see the README)
         --check-config   validate the configuration, print it with defaults filled in, and exit (0 valid, 2 not)
+        --dead-letters SINK
+                         print the records SINK refused for good (its dead-letter queue under data_dir), one
+                         JSON object per line with the reason, and exit; safe while the agent runs
         --version        print the version and exit
         --help           print this text and exit
       """;
@@ -52,6 +56,7 @@ public final class Main {
   static int run(String[] args, PrintStream out, PrintStream err) {
     Path configFile = null;
     boolean checkOnly = false;
+    String deadLettersOf = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--help", "-h" -> {
@@ -63,6 +68,14 @@ public final class Main {
           return OK;
         }
         case "--check-config" -> checkOnly = true;
+        case "--dead-letters" -> {
+          if (i + 1 >= args.length) {
+            err.println("--dead-letters needs a sink name");
+            err.print(USAGE_TEXT);
+            return USAGE;
+          }
+          deadLettersOf = args[++i];
+        }
         case "--config" -> {
           if (i + 1 >= args.length) {
             err.println("--config needs a file name");
@@ -87,6 +100,9 @@ public final class Main {
       err.println(e.getMessage());
       return USAGE;
     }
+    if (deadLettersOf != null) {
+      return printDeadLetters(config, deadLettersOf, out, err);
+    }
     if (checkOnly) {
       try {
         out.print(ConfigMapper.yaml().writeValueAsString(config));
@@ -97,6 +113,21 @@ public final class Main {
       return OK;
     }
     return startAgent(config);
+  }
+
+  private static int printDeadLetters(AgentConfig config, String sink, PrintStream out, PrintStream err) {
+    Path dir = LogShipping.deadLetterDir(config, sink);
+    if (!Files.isDirectory(dir)) {
+      err.println("no dead-letter queue for sink \"" + sink + "\" at " + dir);
+      return FAILED;
+    }
+    try (DeadLetterQueue queue = DeadLetterQueue.open(dir, Integer.MAX_VALUE)) {
+      queue.forEach(out::println);
+    } catch (IOException | RuntimeException e) {
+      err.println("cannot read " + dir + ": " + e);
+      return FAILED;
+    }
+    return OK;
   }
 
   private static int startAgent(AgentConfig config) {

@@ -1,5 +1,6 @@
 package dev.nodewatch.agent;
 
+import dev.nodewatch.exporters.testing.RequiredBinary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

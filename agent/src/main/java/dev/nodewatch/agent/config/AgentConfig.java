@@ -37,7 +37,7 @@ public record AgentConfig(
   static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
 
   /** Sink types this build can send to; each later sink package adds its name. */
-  static final Set<String> SINK_TYPES = new java.util.TreeSet<>(Set.of("file", "kafka", "stdout"));
+  static final Set<String> SINK_TYPES = new java.util.TreeSet<>(Set.of("clickhouse", "file", "kafka", "stdout"));
 
   public AgentConfig {
     nodeName = nodeName == null ? "" : nodeName;

@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         Arguments.of("debug:\n  listen: nowhere\n", "debug.listen",
             "not host:port, was \"nowhere\" (or \"\" to disable)"),
         Arguments.of("sinks:\n  - name: a\n    type: lokii\n", "sinks[0].type",
-            "unknown sink \"lokii\" (known: file, kafka, stdout)"),
+            "unknown sink \"lokii\" (known: clickhouse, file, kafka, stdout)"),
         Arguments.of("servr:\n  listen: 0.0.0.0:1\n", "servr",
             "unknown key (known: containers, data_dir, debug, host, kubelet, log_level, logs, node_name, queue, "
                 + "server, shutdown_delay, shutdown_timeout, sinks)"),
@@ -209,11 +209,26 @@ class ConfigLoaderTest {
             new Problem("kubelet.token_file", "cannot read \"" + missing + "\": no such file"),
             new Problem("sinks[0].name", "must be set"),
             new Problem("sinks[0].path", "must be set"),
-            new Problem("sinks[1].type", "unknown sink \"loki\" (known: file, kafka, stdout)"),
+            new Problem("sinks[1].type", "unknown sink \"loki\" (known: clickhouse, file, kafka, stdout)"),
             new Problem("sinks[2].batchh", "unknown key"),
             new Problem("sinks[3].brokers[0]", "not host:port, was \"kafka\""),
             new Problem("sinks[3].topic",
                 "unknown placeholder {namespaces} (known: {namespace}, {pod}, {container}, {node})"),
             new Problem("sinks[3].compression", "unknown \"brotli\" (known: none, gzip, snappy, lz4, zstd)")));
+  }
+
+  @Test
+  void clickHouseFiltersAndConcurrencyAreValidatedWithTheirPaths(@TempDir Path dir) {
+    Path missing = dir.resolve("password");
+    String yaml = "sinks:\n"
+        + "  - name: ch\n    type: clickhouse\n    endpoint: clickhouse:8123/db\n    table: \"logs; DROP\"\n"
+        + "    password_file: " + missing + "\n    compression: zstd\n    concurrency: 0\n"
+        + "    match:\n      namespaces: [\"shop-[\"]\n      labels: {app: \"{web\"}\n"
+        + "  - name: f\n    type: file\n    path: /tmp/x\n    concurrency: 2\n    batch: {max_bytes: 10B}\n";
+    assertThatThrownBy(() -> loader.parse(yaml, "test.yaml"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .extracting(Problem::path).containsExactly("sinks[0].concurrency", "sinks[0].match.namespaces",
+                "sinks[0].match.labels.app", "sinks[0].endpoint", "sinks[0].table", "sinks[0].password_file",
+                "sinks[0].compression", "sinks[1].batch.max_bytes", "sinks[1].concurrency"));
   }
 }

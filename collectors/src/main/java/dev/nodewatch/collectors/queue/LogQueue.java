@@ -26,11 +26,12 @@ import net.openhft.chronicle.wire.DocumentContext;
  * {@link #recoveredPositions()} says exactly where every file's stored lines end. Each sink reads through its own
  * named {@link QueueReader}, whose committed index lives in the queue's metadata and moves only on
  * {@link QueueReader#ack}. {@link #maintain} deletes the roll-cycle files every reader has passed and measures the
- * bytes held, which {@link #full()} compares with {@code queue.max_bytes}.
+ * backlog (what the slowest reader has not acknowledged), which {@link #full()} compares with
+ * {@code queue.max_bytes}.
  */
 public final class LogQueue implements AutoCloseable {
 
-  /** Five-minute files: retention frees space in steps of one file, small enough to resume promptly when full. */
+  /** Five-minute files: retention deletes acknowledged records in steps of one file. */
   static final RollCycles ROLL_CYCLE = RollCycles.FIVE_MINUTELY;
   /** Mapped blocks count in RSS: 4 MiB keeps the mapped part small (64 MiB, the default, added ~150 MB RSS). */
   private static final long MIN_BLOCK_SIZE = 4L << 20;
@@ -48,6 +49,8 @@ public final class LogQueue implements AutoCloseable {
   private ExcerptTailer probe;
   private Thread appenderThread;
   private volatile long bytesOnDisk;
+  /** What the slowest reader has not acknowledged, in bytes of documents, as of the last maintain. */
+  private volatile long backlogBytes;
   /** Bytes that may be appended before free space must be measured again; unknown until the first maintain. */
   private volatile long headroom = Long.MAX_VALUE;
   private final AtomicLong appendedSinceCheck = new AtomicLong();
@@ -253,9 +256,13 @@ public final class LogQueue implements AutoCloseable {
     if (probe == null) {
       probe = queue.createTailer();
     }
+    long backlog = 0;
     for (QueueReader reader : readers.values()) {
       keepFrom = Math.min(keepFrom, reader.oldestNeededCycle(probe));
+      reader.refreshLag();
+      backlog = Math.max(backlog, reader.lagBytes());
     }
+    backlogBytes = backlog;
     if (positionsCycle >= 0) {
       keepFrom = Math.min(keepFrom, positionsCycle);
     }
@@ -314,11 +321,18 @@ public final class LogQueue implements AutoCloseable {
   }
 
   /**
-   * Whether the queue holds {@code queue.max_bytes} or more, or its disk is (nearly) full, as of the last
-   * {@link #maintain}.
+   * Whether the slowest reader has {@code queue.max_bytes} or more not yet acknowledged, or the disk is (nearly)
+   * full, as of the last {@link #maintain}. It is the backlog that counts, not the files: what every reader has
+   * acknowledged stays on disk until its five-minute file is passed, and counting it would hold the tailer back
+   * for up to five minutes after the sinks caught up. Files are bounded by the backlog plus one cycle's appends,
+   * and by the free-space guard.
    */
   public boolean full() {
-    return diskFull() || bytesOnDisk >= config.maxBytes().bytes();
+    return diskFull() || backlogBytes >= config.maxBytes().bytes();
+  }
+
+  public long backlogBytes() {
+    return backlogBytes;
   }
 
   public long bytesOnDisk() {

@@ -223,7 +223,9 @@ class LogTailerTest {
     assertThat(tailer.stats().paused()).isFalse();
   }
 
+  /** Appends until the backlog of a reader named {@code test}, which acknowledges nothing, fills the queue. */
   private void fillUntilFull(SetTimeProvider time) throws Exception {
+    queue.reader("test");
     var source = new dev.nodewatch.collectors.queue.LogSource(
         new dev.nodewatch.collectors.queue.FileIdentity(0, 0, 0, 0), "filler", "", "", "", "", "", -1, Map.of());
     while (!queue.full()) {

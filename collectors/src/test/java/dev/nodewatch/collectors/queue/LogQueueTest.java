@@ -183,23 +183,29 @@ class LogQueueTest {
   }
 
   @Test
-  void fullWhenTheFilesOnDiskReachMaxBytesAndNotFullOnceRetentionFreesThem() throws Exception {
+  void fullWhenTheBacklogReachesMaxBytesAndNotFullOnceTheSinkAcknowledgesIt() throws Exception {
     try (LogQueue queue = open()) {
       QueueReader reader = queue.reader("sink");
       String line = "x".repeat(1000);
+      int records = 0;
       while (!queue.full()) {
         LogQueue.Batch batch = queue.batch(source(FILE_A));
         for (int i = 0; i < 100; i++) {
           batch.add(1, false, false, false, i, line);
         }
         queue.append(batch, 100);
-        time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+        records += 100;
         queue.maintain();
       }
-      assertThat(queue.bytesOnDisk()).isGreaterThanOrEqualTo(config.maxBytes().bytes());
+      assertThat(queue.backlogBytes()).isGreaterThanOrEqualTo(config.maxBytes().bytes());
+      assertThat(reader.lagEvents()).isEqualTo(records);
       reader.ack(queue.lastIndex());
       queue.maintain();
+      // the acknowledged records are still in the current five-minute file, but no longer hold the tailer back
+      assertThat(queue.bytesOnDisk()).isGreaterThanOrEqualTo(config.maxBytes().bytes());
       assertThat(queue.full()).isFalse();
+      assertThat(reader.lagEvents()).isZero();
+      assertThat(reader.lagBytes()).isZero();
     }
   }
 

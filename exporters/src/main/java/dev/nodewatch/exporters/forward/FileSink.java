@@ -1,6 +1,5 @@
 package dev.nodewatch.exporters.forward;
 
-import dev.nodewatch.collectors.queue.LogRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -20,8 +19,10 @@ public final class FileSink implements Sink {
   private final RecordJson json = new RecordJson();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);
   private final FileChannel channel;
+  private final Path path;
 
   public FileSink(Path path) throws IOException {
+    this.path = path;
     Path parent = path.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -61,21 +62,41 @@ public final class FileSink implements Sink {
   }
 
   @Override
-  public void send(List<LogRecord> records) throws IOException {
-    buffer.reset();
-    json.writeLines(records, buffer);
-    ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-    long start = channel.position();
+  public List<Rejection> send(SinkBatch batch) throws SinkException {
+    long start = -1;
     try {
+      buffer.reset();
+      json.writeLines(batch.records(), buffer);
+      ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
+      start = channel.position();
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
+      return List.of();
     } catch (IOException e) {
-      // the batch is sent again whole: leave no half of it in front of that
+      if (start >= 0) {
+        undo(start);
+      }
+      throw SinkException.retryable("io", "cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The batch is sent again whole: leave no half of it in front of that. */
+  private void undo(long start) throws SinkException {
+    try {
       channel.truncate(start);
       channel.position(start);
-      throw e;
+    } catch (IOException e) {
+      throw SinkException.retryable("io", "cannot cut a half-written batch from " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  @Override
+  public String check() throws SinkException {
+    if (!channel.isOpen() || !Files.isWritable(path)) {
+      throw SinkException.retryable("io", path + " is not writable", null);
+    }
+    return path + " is writable";
   }
 
   @Override

@@ -9,7 +9,8 @@ import dev.nodewatch.collectors.config.ConfigProblems;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = SinkConfig.File.class, name = "file"),
     @JsonSubTypes.Type(value = SinkConfig.Stdout.class, name = "stdout"),
-    @JsonSubTypes.Type(value = SinkConfig.Kafka.class, name = "kafka")})
+    @JsonSubTypes.Type(value = SinkConfig.Kafka.class, name = "kafka"),
+    @JsonSubTypes.Type(value = SinkConfig.ClickHouse.class, name = "clickhouse")})
 public sealed interface SinkConfig {
 
   String name();
@@ -18,7 +19,13 @@ public sealed interface SinkConfig {
 
   RetryConfig retry();
 
-  /** What a sink of this type checks beyond name, batch and retry. */
+  /** Batches in flight at once (default 1); the queue is acknowledged in order all the same. */
+  Integer concurrency();
+
+  /** Which records this sink takes ({@code match:}); all when absent. */
+  SinkFilter match();
+
+  /** What a sink of this type checks beyond the keys every sink has. */
   void validateOwn(String path, ConfigProblems problems);
 
   default void validate(String path, ConfigProblems problems) {
@@ -29,14 +36,21 @@ public sealed interface SinkConfig {
     }
     batch().validate(ConfigProblems.path(path, "batch"), problems);
     retry().validate(ConfigProblems.path(path, "retry"), problems);
+    if (concurrency() < 1 || concurrency() > 64) {
+      problems.add(ConfigProblems.path(path, "concurrency"), "must be 1 to 64, was " + concurrency());
+    }
+    match().validate(ConfigProblems.path(path, "match"), problems);
     validateOwn(path, problems);
   }
 
   /** NDJSON appended to a local file. */
-  record File(String name, String path, BatchConfig batch, RetryConfig retry) implements SinkConfig {
+  record File(String name, String path, BatchConfig batch, RetryConfig retry, Integer concurrency,
+      SinkFilter match) implements SinkConfig {
     public File {
       batch = batch == null ? BatchConfig.defaults() : batch;
       retry = retry == null ? RetryConfig.defaults() : retry;
+      concurrency = concurrency == null ? 1 : concurrency;
+      match = match == null ? SinkFilter.all() : match;
     }
 
     @Override
@@ -44,14 +58,19 @@ public sealed interface SinkConfig {
       if (path == null || path.isBlank()) {
         problems.add(ConfigProblems.path(at, "path"), "must be set");
       }
+      if (concurrency != 1) {
+        problems.add(ConfigProblems.path(at, "concurrency"), "must be 1 for a file sink (one writer per file)");
+      }
     }
   }
 
   /** NDJSON on the agent's standard output. */
-  record Stdout(String name, BatchConfig batch, RetryConfig retry) implements SinkConfig {
+  record Stdout(String name, BatchConfig batch, RetryConfig retry, Integer concurrency, SinkFilter match) implements SinkConfig {
     public Stdout {
       batch = batch == null ? BatchConfig.defaults() : batch;
       retry = retry == null ? RetryConfig.defaults() : retry;
+      concurrency = concurrency == null ? 1 : concurrency;
+      match = match == null ? SinkFilter.all() : match;
     }
 
     @Override
@@ -69,7 +88,8 @@ public sealed interface SinkConfig {
    * @param compression {@code none} (default), {@code gzip}, {@code snappy}, {@code lz4} or {@code zstd}
    */
   record Kafka(String name, java.util.List<String> brokers, String topic, String compression, KafkaTls tls,
-      KafkaSasl sasl, BatchConfig batch, RetryConfig retry) implements SinkConfig {
+      KafkaSasl sasl, BatchConfig batch, RetryConfig retry, Integer concurrency, SinkFilter match)
+      implements SinkConfig {
 
     static final java.util.Set<String> COMPRESSIONS = java.util.Set.of("none", "gzip", "snappy", "lz4", "zstd");
 
@@ -79,6 +99,8 @@ public sealed interface SinkConfig {
       compression = compression == null ? "none" : compression;
       batch = batch == null ? BatchConfig.defaults() : batch;
       retry = retry == null ? RetryConfig.defaults() : retry;
+      concurrency = concurrency == null ? 1 : concurrency;
+      match = match == null ? SinkFilter.all() : match;
     }
 
     @Override
@@ -105,6 +127,64 @@ public sealed interface SinkConfig {
       }
       if (tls != null) {
         tls.validate(ConfigProblems.path(at, "tls"), problems);
+      }
+    }
+  }
+
+  /**
+   * ClickHouse over HTTP: {@code INSERT INTO <database>.<table> FORMAT JSONEachRow}, gzip-compressed.
+   *
+   * @param endpoint {@code http://host:8123} or {@code https://…}
+   * @param username with {@code passwordFile}, sent as HTTP basic authentication; {@code default} when absent
+   * @param createTable create the table when it is missing (default true)
+   * @param compression {@code gzip} (default) or {@code none}
+   * @param caFile PEM certificates to trust for an https endpoint, instead of the JVM's; certificates and host
+   *     names are always verified
+   * @param timeout for one request (default 30 s)
+   */
+  record ClickHouse(String name, String endpoint, String database, String table, String username,
+      dev.nodewatch.collectors.config.Secret passwordFile, Boolean createTable, String compression, String caFile,
+      java.time.Duration timeout, BatchConfig batch, RetryConfig retry, Integer concurrency, SinkFilter match)
+      implements SinkConfig {
+
+    private static final String IDENTIFIER = "[a-zA-Z_][a-zA-Z0-9_]{0,127}";
+
+    public ClickHouse {
+      database = database == null ? "default" : database;
+      table = table == null ? "logs" : table;
+      username = username == null ? "default" : username;
+      createTable = createTable == null ? Boolean.TRUE : createTable;
+      compression = compression == null ? "gzip" : compression;
+      timeout = timeout == null ? java.time.Duration.ofSeconds(30) : timeout;
+      batch = batch == null ? BatchConfig.defaults() : batch;
+      retry = retry == null ? RetryConfig.defaults() : retry;
+      concurrency = concurrency == null ? 1 : concurrency;
+      match = match == null ? SinkFilter.all() : match;
+    }
+
+    @Override
+    public void validateOwn(String at, ConfigProblems problems) {
+      if (endpoint == null || !endpoint.matches("https?://[^/?#\\s]+/?")) {
+        problems.add(ConfigProblems.path(at, "endpoint"), "must be http://host:port or https://host:port, was "
+            + (endpoint == null ? "not set" : "\"" + endpoint + "\""));
+      }
+      if (!database.matches(IDENTIFIER)) {
+        problems.add(ConfigProblems.path(at, "database"), "not a plain identifier: \"" + database + "\"");
+      }
+      if (!table.matches(IDENTIFIER)) {
+        problems.add(ConfigProblems.path(at, "table"), "not a plain identifier: \"" + table + "\"");
+      }
+      if (passwordFile != null && passwordFile.unreadableReason() != null) {
+        problems.add(ConfigProblems.path(at, "password_file"), passwordFile.unreadableReason());
+      }
+      if (!compression.equals("gzip") && !compression.equals("none")) {
+        problems.add(ConfigProblems.path(at, "compression"), "must be gzip or none, was \"" + compression + "\"");
+      }
+      if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+        problems.add(ConfigProblems.path(at, "ca_file"), "cannot read " + caFile);
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        problems.add(ConfigProblems.path(at, "timeout"), "must be positive");
       }
     }
   }

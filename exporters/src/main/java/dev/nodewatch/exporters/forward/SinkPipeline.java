@@ -1,49 +1,114 @@
 package dev.nodewatch.exporters.forward;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
+import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.collectors.runtime.LoopThread;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.io.StringWriter;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves records from the queue to one sink, on a thread of its own: poll a batch through the sink's reader, send
- * it, and acknowledge its index only once the sink accepted all of it. A batch the sink refused is sent again after
- * an exponential backoff with full jitter, for as long as it takes: the queue holds the backlog meanwhile, and when
- * it fills, the tailer pauses. Delivery is at least once: a crash between sending and acknowledging sends that one
- * batch again.
+ * Moves records from the queue to one sink: poll a batch through the sink's reader, keep the records its
+ * {@code match:} takes, send them, and acknowledge the batch's queue index only once the sink has dealt with all of
+ * them. {@code concurrency} senders, each on a thread of its own with a sink of its own, poll in turn and send in
+ * parallel; indexes are acknowledged in the order the batches were polled, so a restart never skips a batch still
+ * in flight.
+ *
+ * <p>A failure the sink calls retryable is retried after an exponential backoff with full jitter, or after the time
+ * a throttling server asked for, for as long as it takes: the queue holds the backlog meanwhile, and when it fills
+ * the tailer pauses. Records the sink refuses for good go to the dead-letter queue with the reason; a batch refused
+ * as a whole is split in halves until the refused records are found, so the good ones around them are delivered.
+ * Delivery is at least once: a crash between sending and acknowledging sends those batches again.
  */
 public final class SinkPipeline implements Component {
 
+  /** Opens one sink for one sender. */
+  @FunctionalInterface
+  public interface SinkFactory {
+    Sink open() throws Exception;
+  }
+
+  /** The last health check or request: whether the sink answered, and what was wrong if not. */
+  public record Health(boolean healthy, String detail, Instant at) {}
+
   private static final Logger log = LoggerFactory.getLogger(SinkPipeline.class);
-  /** How often an idle pipeline looks for new records: short, so delivery latency stays well under a second. */
+  /** How often an idle sender looks for new records: short, so delivery latency stays well under a second. */
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  private static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(10);
+  private static final int MAX_ERROR_CHARS = 1000;
+  private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   private final String name;
+  private final SinkConfig config;
   private final QueueReader reader;
-  private final Sink sink;
-  private final BatchConfig batch;
-  private final RetryConfig retry;
+  private final DeadLetterQueue deadLetters;
+  private final SinkMetrics metrics;
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
-  private final LongAdder sent = new LongAdder();
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder retries = new LongAdder();
-  private final LoopThread loop;
+  private final List<Sender> senders = new ArrayList<>();
+  private final JsonFactory json = new JsonFactory();
+  private final RecordJson recordJson = new RecordJson();
+  /** Guards the reader, the filter and the batches in flight. */
+  private final Object polling = new Object();
+  private final SinkFilter.Matcher filter;
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private volatile Health health = new Health(false, "not checked yet", Instant.EPOCH);
   private volatile String lastError = "";
 
-  public SinkPipeline(String name, QueueReader reader, Sink sink, BatchConfig batch, RetryConfig retry) {
-    this.name = name;
+  /** A polled batch until it is acknowledged; done once the sink has dealt with all of it. */
+  private static final class InFlight {
+    final long lastIndex;
+    boolean done;
+
+    InFlight(long lastIndex) {
+      this.lastIndex = lastIndex;
+    }
+  }
+
+  /** One thread and its own sink. */
+  private final class Sender {
+    final LoopThread loop;
+    final Sink sink;
+
+    Sender(int number, Sink sink) {
+      this.loop = new LoopThread("nodewatch-sink-" + name + (config.concurrency() > 1 ? "-" + number : ""));
+      this.sink = sink;
+    }
+  }
+
+  /** Opens {@code concurrency} sinks; closes those opened when one fails. */
+  public SinkPipeline(SinkConfig config, QueueReader reader, SinkFactory sinks, DeadLetterQueue deadLetters,
+      SinkMetrics metrics) throws Exception {
+    this.name = config.name();
+    this.config = config;
     this.reader = reader;
-    this.sink = sink;
-    this.batch = batch;
-    this.retry = retry;
-    this.loop = new LoopThread("nodewatch-sink-" + name);
+    this.deadLetters = deadLetters;
+    this.metrics = metrics;
+    this.filter = config.match().matcher();
+    try {
+      for (int i = 0; i < config.concurrency(); i++) {
+        senders.add(new Sender(i, sinks.open()));
+      }
+    } catch (Exception e) {
+      for (Sender sender : senders) {
+        closeQuietly(sender.sink);
+      }
+      throw e;
+    }
+    metrics.watch(reader, deadLetters, () -> health.healthy());
   }
 
   @Override
@@ -53,86 +118,241 @@ public final class SinkPipeline implements Component {
 
   @Override
   public Future<Void> start() {
-    loop.start(this::run);
+    for (int i = 0; i < senders.size(); i++) {
+      Sender sender = senders.get(i);
+      boolean first = i == 0;
+      sender.loop.start(() -> run(sender, first));
+    }
     return Future.succeededFuture();
   }
 
   @Override
   public Future<Void> stop() {
-    return loop.stop();
+    return Future.join(senders.stream().map(s -> s.loop.stop()).toList()).mapEmpty();
   }
 
-  private void run() {
+  private void run(Sender sender, boolean checkFirst) {
     try {
-      while (loop.running()) {
-        QueueReader.Polled polled;
-        try {
-          polled = reader.poll(batch.maxEvents());
-        } catch (RuntimeException e) {
-          // a queue file expired under the reader, or a document it cannot decode: counted, logged, tried again
-          failed.increment();
-          lastError = e.toString();
-          errors.error("poll", "sink " + name + " cannot read the queue: " + e, null);
-          loop.pause(retry.initial().toNanos());
+      if (checkFirst) {
+        Health checked = check(sender.sink);
+        if (checked.healthy()) {
+          log.info("sink {} is reachable: {}", name, checked.detail());
+        } else {
+          log.warn("sink {} failed its health check (records wait in the queue): {}", name, checked.detail());
+        }
+      }
+      while (sender.loop.running()) {
+        InFlight batch = null;
+        SinkBatch toSend;
+        synchronized (polling) {
+          QueueReader.Polled polled;
+          try {
+            polled = reader.poll(config.batch().maxEvents(), config.batch().maxBytes().bytes());
+          } catch (RuntimeException e) {
+            // a queue file expired under the reader, or a document it cannot decode: counted, logged, tried again
+            metrics.failed("queue_read", 0);
+            lastError = e.toString();
+            errors.error("poll", "sink " + name + " cannot read the queue: " + e, null);
+            polled = null;
+          }
+          if (polled != null && !polled.isEmpty()) {
+            batch = new InFlight(polled.lastIndex());
+            inFlight.addLast(batch);
+          }
+          toSend = polled == null || polled.isEmpty() ? null : taken(polled);
+        }
+        if (batch == null) {
+          sender.loop.pause(Math.min(IDLE_POLL_NANOS, config.batch().maxWait().toNanos()));
           continue;
         }
-        if (polled.isEmpty()) {
-          loop.pause(Math.min(IDLE_POLL_NANOS, batch.maxWait().toNanos()));
-          continue;
-        }
-        if (!polled.records().isEmpty() && !deliver(polled)) {
+        if (toSend.size() > 0 && !deliver(sender, toSend)) {
           return; // stopping with this batch unacknowledged: it is sent again after the restart
         }
-        reader.ack(polled.lastIndex());
+        completed(batch);
       }
     } finally {
-      try {
-        sink.close();
-      } catch (Exception e) {
-        log.warn("closing sink {}: {}", name, e.toString());
+      closeQuietly(sender.sink);
+    }
+  }
+
+  /** The polled records this sink's filter takes, as one batch. */
+  private SinkBatch taken(QueueReader.Polled polled) {
+    List<LogRecord> records = polled.records();
+    List<LogRecord> taken = new ArrayList<>(records.size());
+    for (LogRecord record : records) {
+      if (filter.takes(record.source())) {
+        taken.add(record);
+      }
+    }
+    if (taken.size() < records.size()) {
+      metrics.filtered(records.size() - taken.size());
+    }
+    return new SinkBatch(taken, polled.firstIndex(), polled.lastIndex(), 0);
+  }
+
+  /** Marks a batch done and acknowledges every done batch at the head: in polling order, never past a gap. */
+  private void completed(InFlight batch) {
+    synchronized (polling) {
+      batch.done = true;
+      InFlight head;
+      while ((head = inFlight.peekFirst()) != null && head.done) {
+        inFlight.removeFirst();
+        reader.ack(head.lastIndex);
       }
     }
   }
 
-  /** Sends until the sink accepts the batch; false when the pipeline is stopping first. */
-  private boolean deliver(QueueReader.Polled polled) {
-    long backoff = retry.initial().toNanos();
+  /** Sends until the sink accepted the batch or refused its records for good; false when stopping first. */
+  private boolean deliver(Sender sender, SinkBatch batch) {
+    long backoff = config.retry().initial().toNanos();
+    while (true) {
+      long wait;
+      long started = System.nanoTime();
+      try {
+        List<Sink.Rejection> rejected = sender.sink.send(batch);
+        metrics.request(System.nanoTime() - started);
+        metrics.sent(batch.size() - rejected.size());
+        markHealthy();
+        for (Sink.Rejection rejection : rejected) {
+          metrics.failed("rejected", 1);
+          if (!deadLetter(sender, batch.records().get(rejection.position()), "rejected", rejection.reason())) {
+            return false;
+          }
+        }
+        return true;
+      } catch (SinkException e) {
+        metrics.request(System.nanoTime() - started);
+        metrics.failed(e.reason(), batch.size());
+        lastError = e.getMessage();
+        if (e.kind() == SinkException.Kind.PERMANENT) {
+          markHealthy(); // it answered: the records are at fault, not the sink
+          return refused(sender, batch, e);
+        }
+        health = new Health(false, e.getMessage(), Instant.now());
+        errors.error("send-" + e.reason(), "sink " + name + " did not accept a batch of " + batch.size()
+            + " records (" + e.reason() + "); retrying: " + e.getMessage(), null);
+        // the server's Retry-After wins over retry.max, within reason
+        wait = e.kind() == SinkException.Kind.THROTTLED && e.retryAfter() != null
+            ? Math.min(e.retryAfter().toNanos(), MAX_RETRY_AFTER_NANOS)
+            : ThreadLocalRandom.current().nextLong(backoff + 1);
+      } catch (RuntimeException e) {
+        // a fault in the sink itself: retried like an outage, so no record is lost to it
+        metrics.request(System.nanoTime() - started);
+        metrics.failed("error", batch.size());
+        lastError = e.toString();
+        health = new Health(false, e.toString(), Instant.now());
+        errors.error("send-error", "sink " + name + " failed on a batch of " + batch.size() + " records; retrying",
+            e);
+        wait = ThreadLocalRandom.current().nextLong(backoff + 1);
+      }
+      if (!sender.loop.running()) {
+        return false;
+      }
+      metrics.retried();
+      if (!sender.loop.pause(wait)) {
+        return false;
+      }
+      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
+    }
+  }
+
+  /**
+   * A batch refused for good: one record goes to the dead-letter queue; more are split in halves and each sent
+   * again, so only the records at fault end there (about 2·log2(n) requests for one bad record in n).
+   */
+  private boolean refused(Sender sender, SinkBatch batch, SinkException e) {
+    if (batch.size() == 1) {
+      errors.error("refused", "sink " + name + " refused a record for good (kept in the dead-letter queue "
+          + deadLetters.directory() + "): " + e.getMessage(), null);
+      return deadLetter(sender, batch.records().get(0), e.reason(), e.getMessage());
+    }
+    int half = batch.size() / 2;
+    return deliver(sender, batch.part(0, half)) && deliver(sender, batch.part(half, batch.size()));
+  }
+
+  /** Keeps a refused record; false when stopping before it could be written (the disk may be full). */
+  private boolean deadLetter(Sender sender, LogRecord record, String reason, String error) {
+    long backoff = config.retry().initial().toNanos();
     while (true) {
       try {
-        sink.send(polled.records());
-        sent.add(polled.records().size());
+        deadLetters.add(deadLetterEntry(record, reason, error));
+        metrics.deadLettered(1);
         return true;
-      } catch (Exception e) {
-        failed.increment();
-        lastError = e.toString();
-        errors.error("send", "sink " + name + " did not accept a batch of " + polled.records().size()
-            + " records; retrying: " + e, null);
+      } catch (IOException | RuntimeException e) {
+        errors.error("dead-letter", "sink " + name + " cannot write its dead-letter queue; retrying: " + e, null);
       }
-      if (!loop.running()) {
+      if (!sender.loop.pause(ThreadLocalRandom.current().nextLong(backoff + 1))) {
         return false;
       }
-      retries.increment();
-      if (!loop.pause(ThreadLocalRandom.current().nextLong(backoff + 1))) {
-        return false;
-      }
-      backoff = Math.min(retry.max().toNanos(), backoff * 2);
+      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
     }
   }
 
-  public long sentEvents() {
-    return sent.sum();
+  private String deadLetterEntry(LogRecord record, String reason, String error) throws IOException {
+    StringWriter out = new StringWriter(256 + record.message().length());
+    try (JsonGenerator entry = json.createGenerator(out)) {
+      entry.writeStartObject();
+      entry.writeStringField("time", Instant.now().toString());
+      entry.writeStringField("sink", name);
+      entry.writeStringField("reason", reason);
+      entry.writeStringField("error", error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error);
+      entry.writeFieldName("record");
+      recordJson.write(record, entry);
+      entry.writeEndObject();
+    }
+    return out.toString();
   }
 
-  public long failedRequests() {
-    return failed.sum();
+  private void markHealthy() {
+    if (!health.healthy()) {
+      health = new Health(true, "accepted a request", Instant.now());
+    }
   }
 
-  public long retries() {
-    return retries.sum();
+  private Health check(Sink sink) {
+    Health checked;
+    try {
+      checked = new Health(true, sink.check(), Instant.now());
+    } catch (SinkException e) {
+      checked = new Health(false, e.getMessage(), Instant.now());
+    } catch (RuntimeException e) {
+      checked = new Health(false, e.toString(), Instant.now());
+    }
+    health = checked;
+    return checked;
+  }
+
+  /** The sink's health, checked again (on the calling thread) when the last word on it is older than 10 s. */
+  public Health health() {
+    Health last = health;
+    if (Duration.between(last.at(), Instant.now()).compareTo(HEALTH_MAX_AGE) > 0) {
+      return check(senders.get(0).sink);
+    }
+    return last;
+  }
+
+  private void closeQuietly(Sink sink) {
+    try {
+      sink.close();
+    } catch (Exception e) {
+      log.warn("closing sink {}: {}", name, e.toString());
+    }
+  }
+
+  public String sinkName() {
+    return name;
+  }
+
+  public SinkMetrics metrics() {
+    return metrics;
   }
 
   public QueueReader reader() {
     return reader;
+  }
+
+  public DeadLetterQueue deadLetters() {
+    return deadLetters;
   }
 
   public String lastError() {

@@ -1,6 +1,5 @@
 package dev.nodewatch.exporters.forward;
 
-import dev.nodewatch.collectors.queue.LogRecord;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
@@ -16,14 +15,25 @@ public final class StdoutSink implements Sink {
   }
 
   @Override
-  public void send(List<LogRecord> records) throws IOException {
+  public List<Rejection> send(SinkBatch batch) throws SinkException {
     synchronized (out) {
-      json.writeLines(records, out);
+      try {
+        json.writeLines(batch.records(), out);
+      } catch (IOException e) {
+        throw SinkException.retryable("io", "cannot encode records: " + e.getMessage(), e);
+      }
       out.flush();
     }
+    check();
+    return List.of();
+  }
+
+  @Override
+  public String check() throws SinkException {
     if (out.checkError()) {
-      throw new IOException("standard output refused the records");
+      throw SinkException.retryable("io", "standard output refused the records", null);
     }
+    return "standard output";
   }
 
   @Override

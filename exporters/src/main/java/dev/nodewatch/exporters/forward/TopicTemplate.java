@@ -32,6 +32,11 @@ public final class TopicTemplate {
     this.fixed = fields.isEmpty() ? template : null;
   }
 
+  /** The topic when the template has no placeholder, else null. */
+  public String fixed() {
+    return fixed;
+  }
+
   /** What is wrong with a template, or null. */
   public static String problem(String template) {
     if (template == null || template.isBlank()) {

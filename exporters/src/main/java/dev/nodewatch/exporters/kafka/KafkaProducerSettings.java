@@ -10,9 +10,7 @@ final class KafkaProducerSettings {
   private KafkaProducerSettings() {}
 
   static Properties of(SinkConfig.Kafka config) throws IOException {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", String.join(",", config.brokers()));
-    p.put("client.id", "nodewatch-" + config.name());
+    Properties p = connection(config);
     p.put("enable.idempotence", "true");
     p.put("acks", "all");
     // ordering per partition holds with idempotence for up to 5 requests in flight
@@ -25,6 +23,22 @@ final class KafkaProducerSettings {
     // the pipeline retries a refused batch for as long as it takes; the producer gives up on one after this
     p.put("delivery.timeout.ms", "30000");
     p.put("request.timeout.ms", "15000");
+    return p;
+  }
+
+  /** For the health check's admin client: the same brokers and security, and short timeouts. */
+  static Properties admin(SinkConfig.Kafka config) throws IOException {
+    Properties p = connection(config);
+    p.put("request.timeout.ms", "5000");
+    p.put("default.api.timeout.ms", "5000");
+    return p;
+  }
+
+  /** Where the brokers are and how to talk to them. */
+  private static Properties connection(SinkConfig.Kafka config) throws IOException {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", String.join(",", config.brokers()));
+    p.put("client.id", "nodewatch-" + config.name());
     String protocol = "PLAINTEXT";
     if (config.tls() != null && config.tls().enabled()) {
       protocol = "SSL";

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
+import dev.nodewatch.exporters.forward.SinkBatch;
+import dev.nodewatch.exporters.forward.SinkException;
 import dev.nodewatch.exporters.forward.SinkConfig;
 import dev.nodewatch.exporters.forward.TopicTemplate;
 import java.io.ByteArrayOutputStream;
@@ -14,7 +16,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.Properties;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -36,7 +48,12 @@ public final class KafkaSink implements Sink {
   /** One generator for every message: making one per record cost more than writing the record. */
   private final JsonGenerator generator;
 
+  private final Properties adminSettings;
+  private final String brokers;
+
   public KafkaSink(SinkConfig.Kafka config) throws IOException {
+    this.adminSettings = KafkaProducerSettings.admin(config);
+    this.brokers = String.join(",", config.brokers());
     this.producer = new KafkaProducer<>(KafkaProducerSettings.of(config), new ByteArraySerializer(),
         new ByteArraySerializer());
     this.topic = new TopicTemplate(config.topic());
@@ -44,21 +61,80 @@ public final class KafkaSink implements Sink {
   }
 
   @Override
-  public void send(List<LogRecord> records) throws IOException {
+  public List<Rejection> send(SinkBatch batch) throws SinkException {
+    List<LogRecord> records = batch.records();
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-    for (LogRecord record : records) {
-      acks.add(producer.send(new ProducerRecord<>(topic.render(record), key(record), value(record))));
+    try {
+      for (LogRecord record : records) {
+        acks.add(producer.send(new ProducerRecord<>(topic.render(record), key(record), value(record))));
+      }
+      producer.flush();
+    } catch (KafkaException | IOException e) {
+      // refused before any broker saw it (a closed or failed producer, an encoding fault): all of it again
+      throw SinkException.retryable("producer", "the Kafka producer failed: " + e, e);
     }
-    producer.flush();
-    for (Future<RecordMetadata> ack : acks) {
+    List<Rejection> rejected = new ArrayList<>();
+    SinkException retry = null;
+    for (int i = 0; i < acks.size(); i++) {
       try {
-        ack.get();
+        acks.get(i).get();
       } catch (ExecutionException e) {
-        throw new IOException("Kafka did not accept the batch: " + e.getCause().getMessage(), e.getCause());
+        Throwable cause = e.getCause();
+        if (refusesTheRecord(cause)) {
+          rejected.add(new Rejection(i, cause.toString()));
+        } else if (retry == null) {
+          retry = classify(cause);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for Kafka", e);
+        throw SinkException.retryable("interrupted", "interrupted while waiting for Kafka", e);
       }
+    }
+    if (retry != null) {
+      throw retry; // some records were not written: the batch again (those that were become duplicates)
+    }
+    return rejected;
+  }
+
+  /** Errors about the record itself, which no retry can fix. */
+  private static boolean refusesTheRecord(Throwable cause) {
+    return cause instanceof RecordTooLargeException || cause instanceof InvalidTopicException
+        || cause instanceof InvalidRecordException;
+  }
+
+  private static SinkException classify(Throwable cause) {
+    String message = "Kafka did not accept the batch: " + cause;
+    if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
+      return SinkException.retryable("unauthorized", message, cause);
+    }
+    if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+      return SinkException.retryable("timeout", message, cause);
+    }
+    return SinkException.retryable(cause instanceof RetriableException ? "retriable" : "kafka_error", message, cause);
+  }
+
+  /**
+   * The cluster answers and, for a topic without placeholders, the topic exists (a template's topics are made
+   * per namespace, so only the cluster is checked for it).
+   */
+  @Override
+  public String check() throws SinkException {
+    try (Admin admin = Admin.create(adminSettings)) {
+      String nodes = admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() + " broker(s)";
+      if (topic.fixed() != null) {
+        admin.describeTopics(List.of(topic.fixed())).allTopicNames().get(5, TimeUnit.SECONDS);
+        nodes += ", topic " + topic.fixed() + " exists";
+      }
+      return nodes;
+    } catch (ExecutionException e) {
+      throw SinkException.retryable("unreachable", "Kafka check failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw SinkException.retryable("unreachable", "Kafka did not answer within 5 s (" + brokers + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SinkException.retryable("interrupted", "interrupted while checking Kafka", e);
+    } catch (KafkaException e) {
+      throw SinkException.retryable("unreachable", "Kafka check failed: " + e, e);
     }
   }
 

@@ -5,18 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodewatch.collectors.config.ByteSize;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
 import dev.nodewatch.collectors.queue.FileIdentity;
+import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.queue.LogQueue;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.LogSource;
 import dev.nodewatch.collectors.queue.QueueConfig;
 import dev.nodewatch.collectors.queue.WhenFull;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -31,9 +39,14 @@ class SinkPipelineTest {
   Path dir;
 
   private LogQueue queue;
+  private SimpleMeterRegistry registry;
+  private DeadLetterQueue deadLetters;
+  private final List<SinkPipeline> pipelines = new ArrayList<>();
 
   @BeforeEach
   void open() throws Exception {
+    registry = new SimpleMeterRegistry();
+    deadLetters = DeadLetterQueue.open(dir.resolve("dead-letter"), 7);
     queue = LogQueue.open(dir.resolve("queue"), new QueueConfig(ByteSize.parse("64MiB"), WhenFull.BLOCK), "node-a",
         1 << 20);
     LogSource source = new LogSource(new FileIdentity(1, 2, 3, 4), "/var/log/pods/ns_p_u/c/0.log", "ns", "p", "u",
@@ -48,42 +61,86 @@ class SinkPipelineTest {
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
+    for (SinkPipeline pipeline : pipelines) {
+      pipeline.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    deadLetters.close();
     queue.close();
+  }
+
+  private static SinkBatch batchOf(QueueReader.Polled polled) {
+    return new SinkBatch(polled.records(), polled.firstIndex(), polled.lastIndex(), 0);
+  }
+
+  private static SinkConfig.File config(String name, Integer maxEvents, SinkFilter match) {
+    return new SinkConfig.File(name, "unused", new BatchConfig(maxEvents, null, null),
+        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), null, match);
+  }
+
+  private SinkPipeline start(SinkConfig config, SinkPipeline.SinkFactory sinks) throws Exception {
+    SinkPipeline pipeline = new SinkPipeline(config, queue.reader(config.name()), sinks, deadLetters,
+        new SinkMetrics(registry, config.name()));
+    pipelines.add(pipeline);
+    pipeline.start();
+    return pipeline;
+  }
+
+  /** The queue after a round of the maintenance the tailer runs every 200 ms. */
+  private LogQueue maintained() {
+    try {
+      queue.maintain();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return queue;
+  }
+
+  private static void await(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(condition.getAsBoolean()).as("condition reached within 20 s").isTrue();
+  }
+
+  /** A sink of the test's own making around a real one: refuses as the test says, then passes on. */
+  private abstract static class Faulty implements Sink {
+    final Sink real;
+
+    Faulty(Sink real) {
+      this.real = real;
+    }
+
+    @Override
+    public String check() throws SinkException {
+      return real.check();
+    }
+
+    @Override
+    public void close() throws Exception {
+      real.close();
+    }
   }
 
   @Test
   void aBatchTheSinkRefusedIsRetriedAndAcknowledgedOnlyOnceAccepted() throws Exception {
     Path out = dir.resolve("out/records.ndjson");
-    FileSink file = new FileSink(out);
     AtomicInteger refusals = new AtomicInteger(3);
-    Sink flaky = new Sink() {
+    SinkPipeline pipeline = start(config("file", 150, null), () -> new Faulty(new FileSink(out)) {
       @Override
-      public void send(List<LogRecord> records) throws IOException {
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
         if (refusals.getAndDecrement() > 0) {
-          throw new IOException("refused");
+          throw SinkException.retryable("http_5xx", "HTTP 503", null);
         }
-        file.send(records);
+        return real.send(batch);
       }
+    });
+    await(() -> pipeline.metrics().sentEvents() >= 500 && queue.reader("file").lagDocuments() == 0);
 
-      @Override
-      public void close() throws IOException {
-        file.close();
-      }
-    };
-    SinkPipeline pipeline = new SinkPipeline("file", queue.reader("file"), flaky, new BatchConfig(150, null),
-        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)));
-    pipeline.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (pipeline.sentEvents() < 500 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    pipeline.stop().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-
-    assertThat(pipeline.sentEvents()).isEqualTo(500);
-    assertThat(pipeline.failedRequests()).isEqualTo(3);
-    assertThat(pipeline.retries()).isEqualTo(3);
-    assertThat(queue.reader("file").lagDocuments()).isZero();
+    assertThat(pipeline.metrics().sentEvents()).isEqualTo(500);
+    assertThat(pipeline.metrics().failedEvents()).containsEntry("http_5xx", 300.0); // 3 x a batch of 100
+    assertThat(pipeline.metrics().retries()).isEqualTo(3);
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(500);
     JsonNode first = new ObjectMapper().readTree(lines.get(0));
@@ -96,6 +153,164 @@ class SinkPipelineTest {
     assertThat(first.path("file").asText()).isEqualTo("/var/log/pods/ns_p_u/c/0.log");
     assertThat(first.has("truncated")).isFalse();
     assertThat(new ObjectMapper().readTree(lines.get(7)).path("truncated").asBoolean()).isTrue();
+    queue.maintain(); // the tailer's periodic maintenance measures the lag
+    assertThat(queue.reader("file").lagEvents()).isZero();
+    assertThat(queue.reader("file").lagBytes()).isZero();
+  }
+
+  @Test
+  void aThrottlingSinkIsLeftAloneForTheTimeItAskedFor() throws Exception {
+    Path out = dir.resolve("throttled.ndjson");
+    List<Long> attempts = new CopyOnWriteArrayList<>();
+    SinkPipeline pipeline = start(config("throttled", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        attempts.add(System.nanoTime());
+        if (attempts.size() == 1) {
+          throw SinkException.forHttpStatus(429, "1", "slow down");
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().sentEvents() == 500);
+    // retry.max is 40 ms, so only the server's Retry-After explains a second's wait
+    assertThat(attempts.get(1) - attempts.get(0)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(950));
+    assertThat(pipeline.metrics().failedEvents()).containsEntry("throttled", 500.0);
+  }
+
+  @Test
+  void recordsRefusedForGoodGoToTheDeadLetterQueueAndTheRestArrive() throws Exception {
+    Path out = dir.resolve("poison.ndjson");
+    AtomicInteger requests = new AtomicInteger();
+    SinkPipeline pipeline = start(config("poison", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        requests.incrementAndGet();
+        if (batch.records().stream().anyMatch(r -> r.message().equals("m123") || r.message().equals("m400"))) {
+          throw SinkException.permanent("rejected", "Code: 27, cannot parse input", null);
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().sentEvents() == 498 && pipeline.metrics().deadLetteredEvents() == 2);
+
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(498).noneMatch(l -> l.contains("\"m123\"") || l.contains("\"m400\""));
+    List<JsonNode> dead = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    deadLetters.forEach(entry -> dead.add(readTree(json, entry)));
+    assertThat(dead).extracting(d -> d.path("record").path("message").asText()).containsExactly("m123", "m400");
+    assertThat(dead.get(0).path("sink").asText()).isEqualTo("poison");
+    assertThat(dead.get(0).path("reason").asText()).isEqualTo("rejected");
+    assertThat(dead.get(0).path("error").asText()).contains("cannot parse input");
+    assertThat(dead.get(0).path("record").path("namespace").asText()).isEqualTo("ns");
+    // bisection: a handful of requests per bad record, not one per record
+    assertThat(requests.get()).isLessThan(40);
+    await(() -> queue.reader("poison").lagDocuments() == 0);
+  }
+
+  private static JsonNode readTree(ObjectMapper json, String text) {
+    try {
+      return json.readTree(text);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void concurrentSendersAcknowledgeInPollingOrderOnly() throws Exception {
+    Path out = dir.resolve("concurrent.ndjson");
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    AtomicInteger opened = new AtomicInteger();
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    SinkConfig.Stdout config = new SinkConfig.Stdout("parallel", new BatchConfig(100, null, null),
+        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), 4, null);
+    FileSink shared = new FileSink(out);
+    SinkPipeline pipeline = start(config, () -> {
+      opened.incrementAndGet();
+      return new Faulty(shared) {
+        @Override
+        public List<Rejection> send(SinkBatch batch) throws SinkException {
+          threads.add(Thread.currentThread().getName());
+          if (batch.records().get(0).message().equals("m0")) {
+            try {
+              releaseFirst.await(); // the first batch is slow; the four after it are not
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          synchronized (shared) {
+            return real.send(batch);
+          }
+        }
+
+        @Override
+        public void close() {
+          // the shared file is closed by the test
+        }
+      };
+    });
+    QueueReader reader = queue.reader("parallel");
+    await(() -> pipeline.metrics().sentEvents() == 400); // the four batches after the stuck first one
+    assertThat(reader.committedIndex()).as("nothing is acknowledged past the slow first batch").isZero();
+    releaseFirst.countDown();
+    await(() -> pipeline.metrics().sentEvents() == 500 && reader.lagDocuments() == 0);
+    assertThat(reader.committedIndex()).isEqualTo(queue.lastIndex());
+    assertThat(opened.get()).isEqualTo(4);
+    assertThat(threads).hasSizeGreaterThan(1);
+    shared.close();
+  }
+
+  @Test
+  void aSinkTakesOnlyTheRecordsItsFilterMatches() throws Exception {
+    LogSource other = new LogSource(new FileIdentity(1, 9, 3, 4), "/var/log/pods/kube-system_q_v/c/0.log",
+        "kube-system", "q", "v", "c", "id", 0, Map.of("app", "dns"));
+    LogQueue.Batch batch = queue.batch(other);
+    for (int i = 0; i < 50; i++) {
+      batch.add(1_764_064_800_000_000_000L, false, false, false, i * 10L, "system " + i);
+    }
+    queue.append(batch, 500);
+    Path out = dir.resolve("filtered.ndjson");
+    SinkFilter onlySystemDns = new SinkFilter(List.of("kube-*"), null, null, Map.of("app", "d?s"));
+    SinkPipeline pipeline = start(config("system", 1000, onlySystemDns), () -> new FileSink(out));
+    await(() -> pipeline.metrics().sentEvents() == 50 && queue.reader("system").lagDocuments() == 0);
+    assertThat(Files.readAllLines(out)).hasSize(50).allMatch(l -> l.contains("\"namespace\":\"kube-system\""));
+    assertThat(pipeline.metrics().filteredEvents()).isEqualTo(500);
+  }
+
+  @Test
+  void theHealthCheckSaysWhatIsWrongAndTheLagIsCountedInRecords() throws Exception {
+    Path out = dir.resolve("health.ndjson");
+    AtomicInteger refuse = new AtomicInteger(Integer.MAX_VALUE);
+    SinkPipeline pipeline = start(config("down", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        if (refuse.get() > 0) {
+          throw SinkException.retryable("connection", "connection refused", null);
+        }
+        return real.send(batch);
+      }
+
+      @Override
+      public String check() throws SinkException {
+        if (refuse.get() > 0) {
+          throw SinkException.retryable("connection", "connection refused", null);
+        }
+        return real.check();
+      }
+    });
+    await(() -> pipeline.metrics().failedEvents().getOrDefault("connection", 0.0) > 0);
+    await(() -> maintained().reader("down").lagEvents() == 500);
+    assertThat(pipeline.health().healthy()).isFalse();
+    assertThat(pipeline.health().detail()).contains("connection refused");
+    assertThat(registry.get("nodewatch.sink.healthy").tag("sink", "down").gauge().value()).isZero();
+    assertThat(registry.get("nodewatch.sink.lag.events").tag("sink", "down").gauge().value()).isEqualTo(500);
+    refuse.set(0);
+    await(() -> pipeline.metrics().sentEvents() == 500);
+    await(() -> maintained().reader("down").lagEvents() == 0);
+    assertThat(pipeline.health().healthy()).isTrue();
+    assertThat(registry.get("nodewatch.sink.request.duration").tag("sink", "down").timer().count())
+        .isGreaterThan(1);
   }
 
   @Test
@@ -103,7 +318,7 @@ class SinkPipelineTest {
     Path out = dir.resolve("records.ndjson");
     Files.writeString(out, "{\"message\":\"whole\"}\n{\"message\":\"ha");
     try (FileSink sink = new FileSink(out)) {
-      sink.send(queue.reader("x").poll(1).records());
+      sink.send(batchOf(queue.reader("x").poll(1)));
     }
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(101).first().isEqualTo("{\"message\":\"whole\"}");

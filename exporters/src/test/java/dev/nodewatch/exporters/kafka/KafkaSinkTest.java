@@ -31,6 +31,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
+import dev.nodewatch.exporters.forward.SinkMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** The queue → pipeline → Kafka sink path against a real KRaft broker started in this JVM. */
 class KafkaSinkTest {
@@ -39,6 +44,17 @@ class KafkaSinkTest {
   static Path dir;
 
   private static KafkaBroker broker;
+  private DeadLetterQueue deadLetters;
+
+  @BeforeEach
+  void openDeadLetters() throws Exception {
+    deadLetters = DeadLetterQueue.open(dir.resolve("dead-letter-" + System.nanoTime()), 7);
+  }
+
+  @AfterEach
+  void closeDeadLetters() {
+    deadLetters.close();
+  }
 
   @BeforeAll
   static void startBroker() throws Exception {
@@ -76,12 +92,14 @@ class KafkaSinkTest {
         }
       }
       SinkConfig.Kafka config = new SinkConfig.Kafka("kafka", List.of(broker.bootstrap()), "logs.{namespace}",
-          "zstd", null, null, new BatchConfig(2_000, null), RetryConfig.defaults());
-      SinkPipeline pipeline = new SinkPipeline("kafka", queue.reader("kafka"), new KafkaSink(config),
-          config.batch(), config.retry());
+          "zstd", null, null, new BatchConfig(2_000, null, null), RetryConfig.defaults(), null, null);
+      assertThat(new KafkaSink(config).check()).isEqualTo("1 broker(s)");
+      SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry(), "kafka");
+      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("kafka"), () -> new KafkaSink(config),
+          deadLetters, metrics);
       pipeline.start();
       try {
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = consume(2 * perPod);
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = consume("logs\\.(shop|bank)", 2 * perPod);
         assertThat(byTopic.keySet()).containsExactlyInAnyOrder("logs.shop", "logs.bank");
         ObjectMapper json = new ObjectMapper();
         for (String topic : byTopic.keySet()) {
@@ -103,22 +121,61 @@ class KafkaSinkTest {
           Thread.sleep(20);
         }
         assertThat(queue.reader("kafka").lagDocuments()).isZero();
-        assertThat(pipeline.sentEvents()).isEqualTo(2L * perPod);
+        assertThat(metrics.sentEvents()).isEqualTo(2.0 * perPod);
       } finally {
         pipeline.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       }
     }
   }
 
-  private static Map<String, List<ConsumerRecord<byte[], byte[]>>> consume(int expected) {
+  @Test
+  void aRecordTooLargeForTheBrokerGoesToTheDeadLetterQueueAndTheOthersArrive() throws Exception {
+    Path queueDir = dir.resolve("queue-" + System.nanoTime());
+    try (LogQueue queue = LogQueue.open(queueDir, new QueueConfig(ByteSize.parse("64MiB"), WhenFull.BLOCK), "node-7",
+        4 << 20)) {
+      LogSource big = source("big", "blob-1", "uid-blob-1");
+      LogQueue.Batch batch = queue.batch(big);
+      batch.add(1_764_064_800_000_000_000L, false, false, false, 0, "before");
+      batch.add(1_764_064_800_000_000_001L, false, false, false, 7, "x".repeat(3 << 19)); // 1.5 MiB: over 1 MiB
+      batch.add(1_764_064_800_000_000_002L, false, false, false, 1_572_872, "after");
+      queue.append(batch, 1_572_880);
+      SinkConfig.Kafka config = new SinkConfig.Kafka("too-large", List.of(broker.bootstrap()), "logs.{namespace}",
+          "none", null, null, null, RetryConfig.defaults(), null, null);
+      SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry(), "too-large");
+      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("too-large"), () -> new KafkaSink(config),
+          deadLetters, metrics);
+      pipeline.start();
+      try {
+        List<ConsumerRecord<byte[], byte[]>> arrived = consume("logs\\.big", 2).get("logs.big");
+        assertThat(arrived).as("arrived; the sink's last error: %s", pipeline.lastError()).isNotNull();
+        assertThat(arrived).extracting(r -> new ObjectMapper().readTree(r.value()).path("message").asText())
+            .containsExactly("before", "after");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (metrics.deadLetteredEvents() < 1 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(metrics.deadLetteredEvents()).isEqualTo(1);
+        List<String> entries = new ArrayList<>();
+        deadLetters.forEach(entries::add);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0)).contains("RecordTooLargeException").contains("\"offset\":7");
+      } finally {
+        pipeline.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  private static Map<String, List<ConsumerRecord<byte[], byte[]>>> consume(String topics, int expected) {
     Properties p = new Properties();
     p.put("bootstrap.servers", broker.bootstrap());
     p.put("group.id", "test-" + System.nanoTime());
     p.put("auto.offset.reset", "earliest");
+    // a pattern subscription sees topics made after it only at its next metadata refresh (5 min by default)
+    p.put("metadata.max.age.ms", "500");
     Map<String, List<ConsumerRecord<byte[], byte[]>>> byTopic = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
         new ByteArrayDeserializer())) {
-      consumer.subscribe(Pattern.compile("logs\\..*"));
+      consumer.subscribe(Pattern.compile(topics));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       int count = 0;
       while (count < expected && System.nanoTime() < deadline) {

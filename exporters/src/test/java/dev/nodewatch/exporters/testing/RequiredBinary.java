@@ -1,4 +1,4 @@
-package dev.nodewatch.agent;
+package dev.nodewatch.exporters.testing;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Assumptions;
  * package to install; missing under {@code CI=true}, it fails, because CI that skips its real-server tests proves
  * nothing.
  */
-final class RequiredBinary {
+public final class RequiredBinary {
 
   private RequiredBinary() {}
 
-  static Path find(String name, String aptPackage) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+  public static Path find(String name, String aptPackage) {
+    // daemons' packages put them in sbin, which a non-root PATH may lack
+    String path = System.getenv().getOrDefault("PATH", "") + File.pathSeparator + "/usr/sbin";
+    for (String dir : path.split(File.pathSeparator)) {
       Path candidate = Path.of(dir, name);
       if (Files.isExecutable(candidate)) {
         return candidate;

@@ -1,0 +1,71 @@
+package dev.nodewatch.exporters.clickhouse;
+
+import dev.nodewatch.exporters.forward.SinkException;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What a ClickHouse error means for the batch. ClickHouse answers bad input with HTTP 500 as often as with 400, so
+ * the decision rests on its error code (the {@code X-ClickHouse-Exception-Code} header, or {@code Code: N} at the
+ * start of the body on older servers): codes about the data refuse the records for good; too many parts and memory
+ * limits ask to slow down; the rest follow the HTTP status.
+ */
+final class ClickHouseErrors {
+
+  static final int UNKNOWN_TABLE = 60;
+
+  /** Codes saying a value of the batch cannot be inserted, whatever the retries. */
+  private static final Set<Integer> BAD_DATA = Set.of(
+      6,   // CANNOT_PARSE_TEXT
+      26,  // CANNOT_PARSE_QUOTED_STRING
+      27,  // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+      38,  // CANNOT_PARSE_DATE
+      41,  // CANNOT_PARSE_DATETIME
+      53,  // TYPE_MISMATCH
+      69,  // ARGUMENT_OUT_OF_BOUND
+      70,  // CANNOT_CONVERT_TYPE
+      72,  // CANNOT_PARSE_NUMBER
+      117, // INCORRECT_DATA
+      131, // TOO_LARGE_STRING_SIZE
+      349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+      395, // FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
+      469); // VIOLATED_CONSTRAINT
+  /** Codes asking the client to come back later. */
+  private static final Set<Integer> SLOW_DOWN = Set.of(
+      202, // TOO_MANY_SIMULTANEOUS_QUERIES
+      241, // MEMORY_LIMIT_EXCEEDED
+      252); // TOO_MANY_PARTS
+
+  private static final Pattern BODY_CODE = Pattern.compile("^Code: (\\d+)");
+  private static final int MAX_DETAIL = 500;
+
+  private ClickHouseErrors() {}
+
+  /** The error code from the header or the body; 0 when neither has one. */
+  static int code(String header, String body) {
+    if (header != null && header.matches("\\d{1,6}")) {
+      return Integer.parseInt(header);
+    }
+    Matcher m = BODY_CODE.matcher(body);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  static SinkException classify(int status, int code, String retryAfter, String body) {
+    String detail = body.strip();
+    if (detail.length() > MAX_DETAIL) {
+      detail = detail.substring(0, MAX_DETAIL) + "…";
+    }
+    if (BAD_DATA.contains(code)) {
+      return SinkException.permanent("rejected", "ClickHouse refused the data (HTTP " + status + "): " + detail, null);
+    }
+    if (SLOW_DOWN.contains(code)) {
+      return SinkException.throttled("throttled", null, "ClickHouse asks to slow down (HTTP " + status + "): "
+          + detail);
+    }
+    if (code == UNKNOWN_TABLE) {
+      return SinkException.retryable("not_found", "ClickHouse: " + detail, null);
+    }
+    return SinkException.forHttpStatus(status, retryAfter, "ClickHouse: " + detail);
+  }
+}

@@ -1,0 +1,231 @@
+package dev.nodewatch.exporters.clickhouse;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.nodewatch.collectors.queue.LogRecord;
+import dev.nodewatch.collectors.queue.LogSource;
+import dev.nodewatch.exporters.forward.Sink;
+import dev.nodewatch.exporters.forward.SinkBatch;
+import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.Deflater;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Inserts records into a ClickHouse table over its HTTP interface, one {@code INSERT … FORMAT JSONEachRow} request
+ * per batch, gzip-compressed. Where the server knows {@code insert_deduplication_token} (22.2 and later), each
+ * request carries one made of the batch's queue indexes, so a batch sent again after a lost answer or a crash is
+ * not inserted twice; older servers have no way to deduplicate a plain MergeTree insert, and get duplicates then.
+ *
+ * <p>The columns work on ClickHouse 18.16 (Debian's package) and on current releases alike: {@code DateTime} for
+ * the second (18.16 has no {@code DateTime64}), the exact time in {@code timestamp_ns}, labels as a JSON object in
+ * a {@code String} (18.16 has no {@code Map}). See {@link ClickHouseTable}.
+ */
+public final class ClickHouseSink implements Sink {
+
+  private final SinkConfig.ClickHouse config;
+  private final HttpClient client;
+  private final String base;
+  private final ClickHouseTable table;
+  private final String insertQuery;
+  private final JsonFactory json = new JsonFactory();
+  private final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
+  /** Whether the server takes a deduplication token; null until asked. */
+  private volatile Boolean deduplicates;
+
+  public ClickHouseSink(Vertx vertx, SinkConfig.ClickHouse config) {
+    this.config = config;
+    HttpClientOptions options = new HttpClientOptions().setVerifyHost(true).setKeepAlive(true)
+        .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000));
+    if (config.endpoint().startsWith("https:")) {
+      options.setSsl(true);
+      if (config.caFile() != null) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(config.caFile()));
+      }
+    }
+    this.client = vertx.createHttpClient(options);
+    this.base = config.endpoint().replaceAll("/+$", "") + "/";
+    this.table = new ClickHouseTable(config.database(), config.table());
+    this.insertQuery = "INSERT INTO " + table.qualifiedName() + " FORMAT JSONEachRow";
+  }
+
+  @Override
+  public List<Rejection> send(SinkBatch batch) throws SinkException {
+    if (deduplicates == null) {
+      deduplicates = settingExists("insert_deduplication_token");
+    }
+    String uri = base + "?query=" + encode(insertQuery)
+        + (deduplicates ? "&insert_deduplication_token=" + encode(config.name() + "-" + batch.id()) : "");
+    Reply reply = request(uri, encode(batch.records()), config.compression().equals("gzip"));
+    if (reply.status() == 200) {
+      return List.of();
+    }
+    if (reply.code() == ClickHouseErrors.UNKNOWN_TABLE && config.createTable()) {
+      table.create(this::query);
+    }
+    throw ClickHouseErrors.classify(reply.status(), reply.code(), reply.retryAfter(), reply.text());
+  }
+
+  /** The server answers this user, and the table exists (made here when missing and {@code create_table}). */
+  @Override
+  public String check() throws SinkException {
+    String version = query("SELECT version()").strip();
+    deduplicates = settingExists("insert_deduplication_token");
+    boolean exists = query("EXISTS TABLE " + table.qualifiedName()).strip().equals("1");
+    if (!exists) {
+      if (!config.createTable()) {
+        throw SinkException.retryable("not_found", "table " + table.qualifiedName()
+            + " does not exist (create_table is false)", null);
+      }
+      table.create(this::query);
+    }
+    return "ClickHouse " + version + ", table " + table.qualifiedName() + (exists ? " exists" : " created")
+        + (deduplicates ? ", retried batches deduplicated" : ", no insert deduplication on this version");
+  }
+
+  private boolean settingExists(String setting) throws SinkException {
+    return !query("SELECT name FROM system.settings WHERE name = '" + setting + "'").isBlank();
+  }
+
+  /** Runs a statement; its text answer, or the classified error. */
+  String query(String sql) throws SinkException {
+    Reply reply = request(base, sql.getBytes(StandardCharsets.UTF_8), false);
+    if (reply.status() != 200) {
+      throw ClickHouseErrors.classify(reply.status(), reply.code(), reply.retryAfter(), reply.text());
+    }
+    return reply.text();
+  }
+
+  private byte[] encode(List<LogRecord> records) throws SinkException {
+    body.reset();
+    try (OutputStream out = config.compression().equals("gzip") ? new FastGzip(body) : body;
+        JsonGenerator row = json.createGenerator(out)) {
+      row.setRootValueSeparator(null);
+      for (LogRecord record : records) {
+        writeRow(record, row);
+        row.writeRaw('\n');
+      }
+    } catch (IOException e) {
+      throw SinkException.retryable("encode", "cannot encode the batch: " + e.getMessage(), e);
+    }
+    return body.toByteArray();
+  }
+
+  private static void writeRow(LogRecord record, JsonGenerator row) throws IOException {
+    LogSource source = record.source();
+    row.writeStartObject();
+    row.writeNumberField("timestamp", Math.floorDiv(record.timestampNanos(), 1_000_000_000L));
+    row.writeNumberField("timestamp_ns", record.timestampNanos());
+    row.writeStringField("node", record.node());
+    row.writeStringField("namespace", source.namespace());
+    row.writeStringField("pod", source.pod());
+    row.writeStringField("pod_uid", source.podUid());
+    row.writeStringField("container", source.container());
+    row.writeStringField("container_id", source.containerId());
+    row.writeNumberField("restart_count", source.restartCount());
+    row.writeStringField("stream", record.stream());
+    row.writeStringField("message", record.message());
+    row.writeStringField("labels", labelsJson(source.labels()));
+    row.writeStringField("file", source.path());
+    row.writeNumberField("offset", record.offset());
+    row.writeNumberField("truncated", record.truncated() ? 1 : 0);
+    row.writeNumberField("malformed", record.malformed() ? 1 : 0);
+    row.writeEndObject();
+  }
+
+  private static String labelsJson(Map<String, String> labels) throws IOException {
+    if (labels.isEmpty()) {
+      return "{}";
+    }
+    java.io.StringWriter out = new java.io.StringWriter();
+    try (JsonGenerator object = new JsonFactory().createGenerator(out)) {
+      object.writeStartObject();
+      for (Map.Entry<String, String> label : new java.util.TreeMap<>(labels).entrySet()) {
+        object.writeStringField(label.getKey(), label.getValue());
+      }
+      object.writeEndObject();
+    }
+    return out.toString();
+  }
+
+  private record Reply(int status, int code, String retryAfter, String text) {}
+
+  private Reply request(String uri, byte[] payload, boolean gzip) throws SinkException {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri)
+        .setTimeout(config.timeout().toMillis())
+        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+            (config.username() + ":" + password()).getBytes(StandardCharsets.UTF_8)));
+    if (gzip) {
+      options.putHeader("Content-Encoding", "gzip");
+    }
+    try {
+      return client.request(options)
+          .compose(request -> request.send(Buffer.buffer(payload)))
+          .compose(response -> response.body().map(answer -> new Reply(response.statusCode(),
+              ClickHouseErrors.code(response.getHeader("X-ClickHouse-Exception-Code"), answer.toString()),
+              response.getHeader("Retry-After"), answer.toString(StandardCharsets.UTF_8))))
+          .toCompletionStage().toCompletableFuture()
+          .get(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String reason = cause instanceof java.net.ConnectException ? "connection"
+          : cause instanceof io.vertx.core.http.HttpClosedException ? "connection"
+          : cause != null && cause.getClass().getSimpleName().contains("Timeout") ? "timeout" : "http_error";
+      throw SinkException.retryable(reason, "ClickHouse at " + config.endpoint() + ": " + cause, cause);
+    } catch (TimeoutException e) {
+      throw SinkException.retryable("timeout", "ClickHouse at " + config.endpoint() + " did not answer within "
+          + config.timeout(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw SinkException.retryable("interrupted", "interrupted while waiting for ClickHouse", e);
+    }
+  }
+
+  /** Read per request, so a rotated secret takes effect without a restart. */
+  private String password() throws SinkException {
+    if (config.passwordFile() == null) {
+      return "";
+    }
+    try {
+      return config.passwordFile().read();
+    } catch (IOException e) {
+      throw SinkException.retryable("credentials", "cannot read the ClickHouse password file "
+          + config.passwordFile().file() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  /** gzip at its fastest level: the batch is compressed once per send, on the sender's thread. */
+  private static final class FastGzip extends GZIPOutputStream {
+    FastGzip(OutputStream out) throws IOException {
+      super(out, 64 * 1024);
+      def.setLevel(Deflater.BEST_SPEED);
+    }
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,79 @@
+package dev.nodewatch.exporters.forward;
+
+import java.time.Duration;
+
+/**
+ * Why a sink did not accept a batch, and what the pipeline should do about it: send it again after a backoff
+ * ({@link Kind#RETRYABLE}), after the time the server asked for ({@link Kind#THROTTLED}), or never, because the
+ * records themselves were refused ({@link Kind#PERMANENT}: they go to the dead-letter queue).
+ */
+public final class SinkException extends Exception {
+
+  public enum Kind { RETRYABLE, THROTTLED, PERMANENT }
+
+  private final Kind kind;
+  private final String reason;
+  private final Duration retryAfter;
+
+  private SinkException(Kind kind, String reason, Duration retryAfter, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+    this.reason = reason;
+    this.retryAfter = retryAfter;
+  }
+
+  /**
+   * @param reason a short, fixed word for the metric label ({@code timeout}, {@code connection}, {@code http_5xx}…)
+   */
+  public static SinkException retryable(String reason, String message, Throwable cause) {
+    return new SinkException(Kind.RETRYABLE, reason, null, message, cause);
+  }
+
+  /** @param retryAfter what the server asked for; null when it did not say (the backoff applies) */
+  public static SinkException throttled(String reason, Duration retryAfter, String message) {
+    return new SinkException(Kind.THROTTLED, reason, retryAfter, message, null);
+  }
+
+  public static SinkException permanent(String reason, String message, Throwable cause) {
+    return new SinkException(Kind.PERMANENT, reason, null, message, cause);
+  }
+
+  /**
+   * The usual meaning of an HTTP answer that was not a success: 429, and 503 with Retry-After, throttle; other
+   * 5xx and 408 are retried; 401, 403 and 404 are retried too, because they mean the sink is misconfigured (a
+   * credential, a permission, a missing table or index), and sending the records to the dead-letter queue would
+   * lose every one until an operator fixes it, while the queue can hold them; any other 4xx refuses the records.
+   *
+   * @param retryAfter the Retry-After header, or null
+   */
+  public static SinkException forHttpStatus(int status, String retryAfter, String detail) {
+    String message = "HTTP " + status + (detail == null || detail.isBlank() ? "" : ": " + detail);
+    Duration after = RetryAfter.parse(retryAfter);
+    if (status == 429 || (status == 503 && after != null)) {
+      return throttled("throttled", after, message);
+    }
+    if (status >= 500 || status == 408) {
+      return retryable("http_5xx", message, null);
+    }
+    if (status == 401 || status == 403) {
+      return retryable("unauthorized", message, null);
+    }
+    if (status == 404) {
+      return retryable("not_found", message, null);
+    }
+    return permanent("rejected", message, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  /** What the server asked for, or null. */
+  public Duration retryAfter() {
+    return retryAfter;
+  }
+}
