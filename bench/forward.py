@@ -6,16 +6,18 @@ Scenarios:
               bench/logs.py (2M lines of ~200 bytes, one file) from the beginning and ships them. Throughput is
               lines / (agent ready -> the sink has had every line accepted, per /debug/sinks); CPU is the agent's
               user+system time over that span per GiB of log read; peak RSS is the agent's VmHWM.
-  latency     a writer appends lines at --rate lines/s for --seconds while /debug/sinks is polled every 5 ms; a
-              line's delay is from its write to the first poll that shows the sink accepted it (one file, one
-              sender: lines are accepted in order). Resolution about 5-10 ms.
+  latency     a writer appends lines at --rate lines/s for --warmup + --seconds while /debug/sinks is polled every
+              5 ms; a line's delay is from its write to the first poll that shows the sink accepted it (one file,
+              one sender: lines are accepted in order). Resolution about 5-10 ms. The first --warmup seconds are
+              left out of the percentiles and reported apart: the Kafka producer's first request (metadata,
+              producer id) takes about a second once per start.
 
 Servers: --sink kafka is a one-node KRaft broker (the tests' broker, run from the exporters test classpath);
 --sink clickhouse is Debian's clickhouse-server (18.16 here), started on free ports under --dir. Both listen on
 loopback and run on the same 2 cores as the agent, whose CPU figures do not include theirs.
 
-Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse] [--lines 2000000]
-                        [--compression none|lz4|zstd|gzip] [--rate 10000] [--seconds 20]
+Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse] [--concurrency 1] [--lines 2000000]
+                        [--compression none|lz4|zstd|gzip] [--rate 10000] [--seconds 20] [--warmup 2]
                         [--dir /var/tmp/nodewatch-bench-logs]
 """
 import argparse
@@ -42,8 +44,9 @@ def broker(work):
                     "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cp_file}"], cwd=ROOT, check=True)
     cp = ":".join([os.path.join(ROOT, "exporters/target/test-classes"), os.path.join(ROOT, "exporters/target/classes"),
                    open(cp_file).read().strip()])
+    # the benchmark files' namespace is "bench": its topic exists before the first record, as in production
     proc = subprocess.Popen(["java", "-Xmx512m", "-cp", cp, "dev.nodewatch.exporters.kafka.KafkaBrokerMain",
-                             os.path.join(work, "kafka")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             os.path.join(work, "kafka"), "logs.bench"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=open(os.path.join(work, "broker.log"), "w"), text=True)
     for line in proc.stdout:
         if line.startswith("bootstrap "):
@@ -120,6 +123,7 @@ def sink_server(args, work):
     brokers: [{bootstrap}]
     topic: logs.{{namespace}}
     compression: {args.compression}
+    concurrency: {args.concurrency}
 """
     clickhouse = ClickHouse(work)
     return clickhouse.stop, f"""sinks:
@@ -129,6 +133,7 @@ def sink_server(args, work):
     database: bench
     table: logs
     compression: {"none" if args.compression == "none" else "gzip"}
+    concurrency: {args.concurrency}
 """
 
 
@@ -151,6 +156,7 @@ def throughput(args):
         stop_server()
     gib = total_bytes / 2**30
     print(json.dumps({"scenario": "throughput", "sink": args.sink, "compression": args.compression,
+                      "concurrency": args.concurrency,
                       "lines": args.lines, "seconds": round(elapsed, 2), "lines_per_s": round(args.lines / elapsed),
                       "cpu_s": round(cpu, 2), "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1)}))
 
@@ -160,7 +166,7 @@ def latency(args):
     work = os.path.join(args.dir, "forward")
     log = logs.live_log(base, work)
     stop_server, sinks = sink_server(args, work)
-    total = args.rate * args.seconds
+    total = args.rate * (args.warmup + args.seconds)
     written = []
     acked = []  # (time, lines accepted so far)
     try:
@@ -199,9 +205,12 @@ def latency(args):
         if j == len(acked):
             raise SystemExit(f"line {i} of {total} was not accepted within 30 s of the last write")
         delays.append(acked[j][0] - t)
-    delays.sort()
+    warm = args.warmup * args.rate
+    warmup_max = max(delays[:warm]) / 1e6 if warm else 0
+    delays = sorted(delays[warm:])
     pct = lambda p: delays[min(len(delays) - 1, int(p * len(delays)))] / 1e6
-    print(json.dumps({"scenario": "latency", "sink": args.sink, "rate": args.rate, "lines": total,
+    print(json.dumps({"scenario": "latency", "sink": args.sink, "rate": args.rate, "lines": len(delays),
+                      "warmup_s": args.warmup, "warmup_max_ms": round(warmup_max, 1),
                       "p50_ms": round(pct(0.50), 1), "p99_ms": round(pct(0.99), 1),
                       "max_ms": round(delays[-1] / 1e6, 1)}))
 
@@ -212,8 +221,11 @@ def main():
     p.add_argument("--sink", choices=["kafka", "clickhouse"], default="kafka")
     p.add_argument("--lines", type=int, default=2_000_000)
     p.add_argument("--compression", default="lz4")
+    p.add_argument("--concurrency", type=int, default=1, help="the sink's concurrency: batches in flight")
     p.add_argument("--rate", type=int, default=10_000)
     p.add_argument("--seconds", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=2,
+                   help="seconds of lines written first and left out of the percentiles (reported as warmup_max_ms)")
     p.add_argument("--dir", default="/var/tmp/nodewatch-bench-logs")
     args = p.parse_args()
     for s in args.scenarios:

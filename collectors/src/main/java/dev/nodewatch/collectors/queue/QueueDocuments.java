@@ -1,12 +1,14 @@
 package dev.nodewatch.collectors.queue;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.core.UnsafeMemory;
+import sun.misc.Unsafe;
 
 /**
  * The two kinds of document in the queue, in Chronicle's raw bytes (no self-describing wire: a batch of 1,000 lines
@@ -65,7 +67,24 @@ final class QueueDocuments {
     out.writeByte((byte) ((stderr ? STDERR : 0) | (truncated ? TRUNCATED : 0) | (malformed ? MALFORMED : 0)));
     out.writeStopBit(offset);
     out.writeStopBit(length);
-    out.write(utf8, 0, length);
+    copyIn(out, utf8, length);
+  }
+
+  /**
+   * Copies a message into the queue's mapped memory with one {@code Unsafe.copyMemory} (a memcpy) when the current
+   * mapping holds all of it, as it does but at a chunk's edge. Chronicle's own {@code write(byte[])} copies heap to
+   * native memory eight bytes per loop turn on Java 9+, which took three quarters of the tailer's time under C1.
+   */
+  private static void copyIn(Bytes<?> out, byte[] utf8, int length) {
+    BytesStore<?, ?> mapping = out.bytesStore();
+    long at = out.writePosition();
+    if (length > 0 && mapping != null && mapping.isDirectMemory() && mapping.inside(at, length)
+        && at + length <= out.writeLimit()) {
+      UnsafeMemory.UNSAFE.copyMemory(utf8, Unsafe.ARRAY_BYTE_BASE_OFFSET, null, mapping.addressForWrite(at), length);
+      out.writeSkip(length);
+    } else {
+      out.write(utf8, 0, length);
+    }
   }
 
   /** The batch's header fields that are known only at its end, kept after the source so lines stream in first. */
@@ -122,8 +141,7 @@ final class QueueDocuments {
       long offset = in.readStopBit();
       byte[] utf8 = new byte[(int) in.readStopBit()];
       in.read(utf8);
-      String message = new String(utf8, StandardCharsets.UTF_8);
-      into.add(new LogRecord(timestamp, (flags & STDERR) != 0 ? "stderr" : "stdout", message,
+      into.add(new LogRecord(timestamp, (flags & STDERR) != 0 ? "stderr" : "stdout", utf8,
           (flags & TRUNCATED) != 0, (flags & MALFORMED) != 0, offset, header.source(), node));
     }
   }

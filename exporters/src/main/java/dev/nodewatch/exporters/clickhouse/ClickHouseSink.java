@@ -48,6 +48,8 @@ public final class ClickHouseSink implements Sink {
   private final String insertQuery;
   private final JsonFactory json = new JsonFactory();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
+  private LogSource lastSource;
+  private String lastLabels;
   /** Whether the server takes a deduplication token; null until asked. */
   private volatile Boolean deduplicates;
 
@@ -129,7 +131,7 @@ public final class ClickHouseSink implements Sink {
     return body.toByteArray();
   }
 
-  private static void writeRow(LogRecord record, JsonGenerator row) throws IOException {
+  private void writeRow(LogRecord record, JsonGenerator row) throws IOException {
     LogSource source = record.source();
     row.writeStartObject();
     row.writeNumberField("timestamp", Math.floorDiv(record.timestampNanos(), 1_000_000_000L));
@@ -142,8 +144,9 @@ public final class ClickHouseSink implements Sink {
     row.writeStringField("container_id", source.containerId());
     row.writeNumberField("restart_count", source.restartCount());
     row.writeStringField("stream", record.stream());
-    row.writeStringField("message", record.message());
-    row.writeStringField("labels", labelsJson(source.labels()));
+    row.writeFieldName("message");
+    row.writeUTF8String(record.messageUtf8(), 0, record.messageUtf8().length);
+    row.writeStringField("labels", labelsJson(source));
     row.writeStringField("file", source.path());
     row.writeNumberField("offset", record.offset());
     row.writeNumberField("truncated", record.truncated() ? 1 : 0);
@@ -151,12 +154,21 @@ public final class ClickHouseSink implements Sink {
     row.writeEndObject();
   }
 
-  private static String labelsJson(Map<String, String> labels) throws IOException {
+  /** The labels as one JSON object, made once per source: a batch's records share theirs. */
+  private String labelsJson(LogSource source) throws IOException {
+    if (source != lastSource) {
+      lastSource = source;
+      lastLabels = labelsJson(source.labels());
+    }
+    return lastLabels;
+  }
+
+  private String labelsJson(Map<String, String> labels) throws IOException {
     if (labels.isEmpty()) {
       return "{}";
     }
     java.io.StringWriter out = new java.io.StringWriter();
-    try (JsonGenerator object = new JsonFactory().createGenerator(out)) {
+    try (JsonGenerator object = json.createGenerator(out)) {
       object.writeStartObject();
       for (Map.Entry<String, String> label : new java.util.TreeMap<>(labels).entrySet()) {
         object.writeStringField(label.getKey(), label.getValue());

@@ -12,11 +12,15 @@ import java.util.Map;
 /**
  * A record as one JSON object, with every field a sink may need: time (RFC 3339, nanoseconds), stream, message,
  * node, pod metadata and labels, and the source file and offset that make the record traceable and deduplicable.
- * {@code truncated} and {@code malformed} appear only when true.
+ * {@code truncated} and {@code malformed} appear only when true. Not thread-safe: one per sink.
  */
 public final class RecordJson {
 
   private final JsonFactory factory = new JsonFactory();
+  /** The date and time to the second of the last timestamp written: a batch's lines mostly share their second. */
+  private long lastSecond = Long.MIN_VALUE;
+  private String lastSecondText;
+  private final StringBuilder timestamp = new StringBuilder(32);
 
   /** Writes each record as one line of JSON (NDJSON). */
   public void writeLines(Iterable<LogRecord> records, OutputStream out) throws IOException {
@@ -29,12 +33,33 @@ public final class RecordJson {
     }
   }
 
+  /**
+   * RFC 3339 in UTC with all nine digits of nanoseconds. Formatting the date once per second, not per record
+   * (with {@code Instant.toString}), halves the cost of a record.
+   */
+  private String timestamp(long nanos) {
+    long second = Math.floorDiv(nanos, 1_000_000_000L);
+    if (second != lastSecond) {
+      lastSecond = second;
+      String text = Instant.ofEpochSecond(second).toString(); // 2025-11-25T10:00:00Z
+      lastSecondText = text.substring(0, text.length() - 1);
+    }
+    String fraction = Long.toString(Math.floorMod(nanos, 1_000_000_000L));
+    timestamp.setLength(0);
+    timestamp.append(lastSecondText).append('.');
+    for (int pad = fraction.length(); pad < 9; pad++) {
+      timestamp.append('0');
+    }
+    return timestamp.append(fraction).append('Z').toString();
+  }
+
   public void write(LogRecord record, JsonGenerator json) throws IOException {
     LogSource source = record.source();
     json.writeStartObject();
-    json.writeStringField("timestamp", Instant.ofEpochSecond(0, record.timestampNanos()).toString());
+    json.writeStringField("timestamp", timestamp(record.timestampNanos()));
     json.writeStringField("stream", record.stream());
-    json.writeStringField("message", record.message());
+    json.writeFieldName("message");
+    json.writeUTF8String(record.messageUtf8(), 0, record.messageUtf8().length);
     json.writeStringField("node", record.node());
     json.writeStringField("namespace", source.namespace());
     json.writeStringField("pod", source.pod());

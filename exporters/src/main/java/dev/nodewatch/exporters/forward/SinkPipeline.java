@@ -10,7 +10,8 @@ import dev.nodewatch.collectors.runtime.LoopThread;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
 import java.io.IOException;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -60,12 +61,12 @@ public final class SinkPipeline implements Component {
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
   private final List<Sender> senders = new ArrayList<>();
   private final JsonFactory json = new JsonFactory();
-  private final RecordJson recordJson = new RecordJson();
   /** Guards the reader, the filter and the batches in flight. */
   private final Object polling = new Object();
   private final SinkFilter.Matcher filter;
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private volatile Health health = new Health(false, "not checked yet", Instant.EPOCH);
+  private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile String lastError = "";
 
   /** A polled batch until it is acknowledged; done once the sink has dealt with all of it. */
@@ -118,10 +119,9 @@ public final class SinkPipeline implements Component {
 
   @Override
   public Future<Void> start() {
-    for (int i = 0; i < senders.size(); i++) {
-      Sender sender = senders.get(i);
-      boolean first = i == 0;
-      sender.loop.start(() -> run(sender, first));
+    checkInBackground(true);
+    for (Sender sender : senders) {
+      sender.loop.start(() -> run(sender));
     }
     return Future.succeededFuture();
   }
@@ -131,16 +131,8 @@ public final class SinkPipeline implements Component {
     return Future.join(senders.stream().map(s -> s.loop.stop()).toList()).mapEmpty();
   }
 
-  private void run(Sender sender, boolean checkFirst) {
+  private void run(Sender sender) {
     try {
-      if (checkFirst) {
-        Health checked = check(sender.sink);
-        if (checked.healthy()) {
-          log.info("sink {} is reachable: {}", name, checked.detail());
-        } else {
-          log.warn("sink {} failed its health check (records wait in the queue): {}", name, checked.detail());
-        }
-      }
       while (sender.loop.running()) {
         InFlight batch = null;
         SinkBatch toSend;
@@ -289,7 +281,8 @@ public final class SinkPipeline implements Component {
   }
 
   private String deadLetterEntry(LogRecord record, String reason, String error) throws IOException {
-    StringWriter out = new StringWriter(256 + record.message().length());
+    // bytes, not a Writer: the record's message is written as the UTF-8 it is
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + record.messageUtf8().length);
     try (JsonGenerator entry = json.createGenerator(out)) {
       entry.writeStartObject();
       entry.writeStringField("time", Instant.now().toString());
@@ -297,10 +290,10 @@ public final class SinkPipeline implements Component {
       entry.writeStringField("reason", reason);
       entry.writeStringField("error", error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error);
       entry.writeFieldName("record");
-      recordJson.write(record, entry);
+      new RecordJson().write(record, entry); // rare, and senders may dead-letter at once
       entry.writeEndObject();
     }
-    return out.toString();
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   private void markHealthy() {
@@ -322,13 +315,37 @@ public final class SinkPipeline implements Component {
     return checked;
   }
 
-  /** The sink's health, checked again (on the calling thread) when the last word on it is older than 10 s. */
+  /**
+   * The last word on the sink's health. When it is older than 10 s, a check starts in the background (one at a
+   * time): a check may take seconds (a Kafka admin client connecting), and neither the senders nor the debug page
+   * wait for it.
+   */
   public Health health() {
     Health last = health;
     if (Duration.between(last.at(), Instant.now()).compareTo(HEALTH_MAX_AGE) > 0) {
-      return check(senders.get(0).sink);
+      checkInBackground(false);
     }
     return last;
+  }
+
+  private void checkInBackground(boolean logResult) {
+    if (!checking.compareAndSet(false, true)) {
+      return;
+    }
+    Thread thread = new Thread(() -> {
+      try {
+        Health checked = check(senders.get(0).sink);
+        if (logResult && checked.healthy()) {
+          log.info("sink {} is reachable: {}", name, checked.detail());
+        } else if (logResult) {
+          log.warn("sink {} failed its health check (records wait in the queue): {}", name, checked.detail());
+        }
+      } finally {
+        checking.set(false);
+      }
+    }, "nodewatch-sink-" + name + "-check");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private void closeQuietly(Sink sink) {

@@ -279,6 +279,21 @@ class SinkPipelineTest {
   }
 
   @Test
+  void aSinkThatIsDownDoesNotHoldBackAnotherOne() throws Exception {
+    SinkPipeline down = start(config("down-sink", 100, null), () -> new Faulty(new FileSink(dir.resolve("d.ndjson"))) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        throw SinkException.retryable("connection", "connection refused", null);
+      }
+    });
+    SinkPipeline up = start(config("up-sink", 100, null), () -> new FileSink(dir.resolve("u.ndjson")));
+    await(() -> up.metrics().sentEvents() == 500 && queue.reader("up-sink").lagDocuments() == 0);
+    assertThat(Files.readAllLines(dir.resolve("u.ndjson"))).hasSize(500);
+    assertThat(down.metrics().sentEvents()).isZero();
+    assertThat(maintained().reader("down-sink").lagEvents()).isEqualTo(500);
+  }
+
+  @Test
   void theHealthCheckSaysWhatIsWrongAndTheLagIsCountedInRecords() throws Exception {
     Path out = dir.resolve("health.ndjson");
     AtomicInteger refuse = new AtomicInteger(Integer.MAX_VALUE);
