@@ -231,4 +231,15 @@ class ConfigLoaderTest {
                 "sinks[0].match.labels.app", "sinks[0].endpoint", "sinks[0].table", "sinks[0].password_file",
                 "sinks[0].compression", "sinks[1].batch.max_bytes", "sinks[1].concurrency"));
   }
+
+  @Test
+  void credentialsInAClickHouseEndpointAreRefusedWithoutRepeatingThem() {
+    String yaml = "sinks:\n  - name: ch\n    type: clickhouse\n    endpoint: http://admin:s3cr3t@clickhouse:8123\n";
+    assertThatThrownBy(() -> loader.parse(yaml, "test.yaml"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> {
+          assertThat(e.problems()).extracting(Problem::path).containsExactly("sinks[0].endpoint");
+          assertThat(e.problems().get(0).message()).contains("password_file").doesNotContain("s3cr3t");
+          assertThat(e.getMessage()).doesNotContain("s3cr3t");
+        });
+  }
 }

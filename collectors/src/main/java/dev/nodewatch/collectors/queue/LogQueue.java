@@ -61,6 +61,7 @@ public final class LogQueue implements AutoCloseable {
   private final AtomicLong appendedBatches = new AtomicLong();
   private final AtomicLong deletedFiles = new AtomicLong();
   private final AtomicLong expiredFiles = new AtomicLong();
+  private final String id;
 
   private LogQueue(SingleChronicleQueue queue, QueueConfig config, String node, int maxDocumentBytes,
       TimeProvider time) throws IOException {
@@ -70,6 +71,7 @@ public final class LogQueue implements AutoCloseable {
     this.config = config;
     this.node = node;
     this.files = new CycleFiles(queue.file().toPath(), ROLL_CYCLE);
+    this.id = storedId(queue);
     this.recovered = recover();
     this.bytesOnDisk = files.bytes();
   }
@@ -240,7 +242,33 @@ public final class LogQueue implements AutoCloseable {
 
   /** The named reader for one sink, created on first use; its position survives restarts. */
   public QueueReader reader(String name) {
-    return readers.computeIfAbsent(name, n -> new QueueReader(n, queue, queue.indexForId("reader." + n), node));
+    return readers.computeIfAbsent(name, n -> new QueueReader(n, queue, queue.indexForId("reader." + n), node, id));
+  }
+
+  /**
+   * A random identity, made when the queue is created and kept in its metadata. Queue indexes are unique only
+   * within one queue (every node's queue counts from its own start, and a wiped data directory starts again), so a
+   * sink's server must see this next to an index to tell batches of different queues apart.
+   */
+  public String id() {
+    return id;
+  }
+
+  private static String storedId(SingleChronicleQueue queue) {
+    java.util.UUID fresh = java.util.UUID.randomUUID(); // random bits from SecureRandom: no two nodes share one
+    long[] halves = {fresh.getMostSignificantBits(), fresh.getLeastSignificantBits()};
+    String[] keys = {"queue.id.high", "queue.id.low"};
+    StringBuilder id = new StringBuilder(32);
+    for (int i = 0; i < 2; i++) {
+      net.openhft.chronicle.core.values.LongValue stored = queue.indexForId(keys[i]);
+      long value = stored.getVolatileValue();
+      // never set reads as 0 or MIN_VALUE, which no half of a version-4 UUID is (its version and variant bits)
+      if (value == 0 || value == Long.MIN_VALUE) {
+        value = stored.compareAndSwapValue(value, halves[i]) ? halves[i] : stored.getVolatileValue();
+      }
+      id.append(String.format("%016x", value));
+    }
+    return id.toString();
   }
 
   /**
@@ -256,13 +284,9 @@ public final class LogQueue implements AutoCloseable {
     if (probe == null) {
       probe = queue.createTailer();
     }
-    long backlog = 0;
     for (QueueReader reader : readers.values()) {
       keepFrom = Math.min(keepFrom, reader.oldestNeededCycle(probe));
-      reader.refreshLag();
-      backlog = Math.max(backlog, reader.lagBytes());
     }
-    backlogBytes = backlog;
     if (positionsCycle >= 0) {
       keepFrom = Math.min(keepFrom, positionsCycle);
     }
@@ -282,6 +306,15 @@ public final class LogQueue implements AutoCloseable {
       deletedFiles.addAndGet(deleted);
       queue.refreshDirectoryListing();
     }
+    long backlog = 0;
+    for (QueueReader reader : readers.values()) {
+      if (expired > 0) {
+        reader.resetLag(); // what expired unread is no longer owed
+      }
+      reader.refreshLag();
+      backlog = Math.max(backlog, reader.lagBytes());
+    }
+    backlogBytes = backlog;
     bytesOnDisk = files.bytes();
     boolean wasDiskFull = diskFull();
     headroom = java.nio.file.Files.getFileStore(directory()).getUsableSpace() - diskReserve();

@@ -20,6 +20,7 @@ public final class QueueReader implements AutoCloseable {
   private final SingleChronicleQueue queue;
   private final LongValue committed;
   private final String node;
+  private final String queueId;
   private ExcerptTailer tailer;
   /** Counts what was appended, from where this reader started; only {@link #refreshLag} uses it. */
   private final Counter appended = new Counter();
@@ -35,8 +36,9 @@ public final class QueueReader implements AutoCloseable {
     long events;
   }
 
-  QueueReader(String name, SingleChronicleQueue queue, LongValue committed, String node) {
+  QueueReader(String name, SingleChronicleQueue queue, LongValue committed, String node, String queueId) {
     this.name = name;
+    this.queueId = queueId;
     this.queue = queue;
     this.committed = committed;
     this.node = node;
@@ -44,9 +46,15 @@ public final class QueueReader implements AutoCloseable {
 
   /**
    * Records read from whole documents, and the indexes of the first and last document they came from (-1 for
-   * both when nothing was new).
+   * both when nothing was new). {@code skipped} documents could not be decoded (a damaged file): they are passed,
+   * or every later poll would fail on them, and the caller counts them.
    */
-  public record Polled(List<LogRecord> records, long firstIndex, long lastIndex) {
+  public record Polled(List<LogRecord> records, long firstIndex, long lastIndex, int skipped,
+      String skipReason) {
+    public Polled(List<LogRecord> records, long firstIndex, long lastIndex) {
+      this(records, firstIndex, lastIndex, 0, "");
+    }
+
     public boolean isEmpty() {
       return lastIndex < 0;
     }
@@ -54,6 +62,11 @@ public final class QueueReader implements AutoCloseable {
 
   public String name() {
     return name;
+  }
+
+  /** The identity of the queue read, which together with an index names a document for good (see LogQueue#id). */
+  public String queueId() {
+    return queueId;
   }
 
   public Polled poll(int maxRecords) {
@@ -71,21 +84,38 @@ public final class QueueReader implements AutoCloseable {
     long first = -1;
     long last = -1;
     long bytes = 0;
+    int skipped = 0;
+    String skipReason = "";
     while (records.size() < maxRecords && bytes < maxBytes) {
-      try (DocumentContext dc = t.readingDocument()) {
+      DocumentContext dc;
+      try {
+        dc = t.readingDocument();
+      } catch (RuntimeException e) {
+        if (last < 0) {
+          throw e; // nothing read yet: the caller sees why
+        }
+        break; // what was read is handed out; the next poll meets the fault again
+      }
+      try (dc) {
         if (!dc.isPresent()) {
           break;
         }
+        int before = records.size();
         Bytes<?> in = dc.wire().bytes();
         long size = in.readRemaining();
-        if (size > 0 && in.readByte() == QueueDocuments.BATCH) {
-          QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
-          if (!records.isEmpty()
-              && (records.size() + header.lines() > maxRecords || bytes + size > maxBytes)) {
-            dc.rollbackOnClose(); // left for the next poll: a batch stays within its limits
-            break;
+        try {
+          if (size > 0 && in.readByte() == QueueDocuments.BATCH) {
+            QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
+            if (before > 0 && (before + header.lines() > maxRecords || bytes + size > maxBytes)) {
+              dc.rollbackOnClose(); // left for the next poll: a batch stays within its limits
+              break;
+            }
+            QueueDocuments.readLines(in, header, node, records);
           }
-          QueueDocuments.readLines(in, header, node, records);
+        } catch (RuntimeException e) {
+          records.subList(before, records.size()).clear();
+          skipped++;
+          skipReason = "document " + Long.toHexString(dc.index()) + ": " + e;
         }
         bytes += size;
         last = dc.index();
@@ -94,7 +124,7 @@ public final class QueueReader implements AutoCloseable {
         }
       }
     }
-    return new Polled(records, first, last);
+    return new Polled(records, first, last, skipped, skipReason);
   }
 
   /** Commits {@code index}: everything up to it was accepted. Never moves backwards. */
@@ -109,8 +139,9 @@ public final class QueueReader implements AutoCloseable {
    */
   void refreshLag() {
     if (appended.tailer == null) {
-      appended.tailer = startingTailer();
-      acknowledged.tailer = startingTailer();
+      long from = committedIndex(); // read once: both counters must start at the same document
+      appended.tailer = startingTailer(from);
+      acknowledged.tailer = startingTailer(from);
     }
     count(appended, Long.MAX_VALUE);
     count(acknowledged, committedIndex());
@@ -118,10 +149,25 @@ public final class QueueReader implements AutoCloseable {
     lagBytes = Math.max(0, appended.bytes - acknowledged.bytes);
   }
 
-  /** Positioned after the committed document, where this reader's next poll would start. */
-  private ExcerptTailer startingTailer() {
+  /**
+   * Forgets the counts, so the next {@link #refreshLag} counts again from the committed index. Needed when
+   * {@code queue.max_age} deleted files this reader had not passed: their documents were counted as appended but
+   * will never be acknowledged, and would stay in the lag (and keep the queue full) for good.
+   */
+  void resetLag() {
+    for (Counter counter : new Counter[] {appended, acknowledged}) {
+      if (counter.tailer != null) {
+        counter.tailer.close();
+        counter.tailer = null;
+      }
+      counter.bytes = 0;
+      counter.events = 0;
+    }
+  }
+
+  /** Positioned after document {@code index}, where a poll after acknowledging it would start. */
+  private ExcerptTailer startingTailer(long index) {
     ExcerptTailer t = queue.createTailer();
-    long index = committedIndex();
     if (index > 0 && t.moveToIndex(index)) {
       try (DocumentContext acknowledgedDocument = t.readingDocument()) {
         // read past it: it is delivered
@@ -199,17 +245,9 @@ public final class QueueReader implements AutoCloseable {
 
   private ExcerptTailer tailer() {
     if (tailer == null) {
-      tailer = queue.createTailer();
+      tailer = startingTailer(committedIndex());
       // a pipeline with several senders polls from each of them in turn, one at a time (under its lock)
       tailer.singleThreadedCheckDisabled(true);
-      long index = committedIndex();
-      if (index > 0 && tailer.moveToIndex(index)) {
-        try (DocumentContext acknowledged = tailer.readingDocument()) {
-          // positioned on the acknowledged document: reading it moves past it
-        }
-      } else {
-        tailer.toStart();
-      }
     }
     return tailer;
   }
@@ -219,10 +257,6 @@ public final class QueueReader implements AutoCloseable {
     if (tailer != null) {
       tailer.close();
     }
-    for (Counter counter : new Counter[] {appended, acknowledged}) {
-      if (counter.tailer != null) {
-        counter.tailer.close();
-      }
-    }
+    resetLag();
   }
 }

@@ -154,12 +154,57 @@ class LogQueueTest {
       for (int cycle = 0; cycle < 5; cycle++) {
         append(queue, FILE_A, cycle * 100L, 10);
         queue.appendPositions(List.of(new FilePosition(FILE_A, "a", cycle * 100L + 100)));
+        queue.maintain(); // counts each cycle into the reader's lag before it expires
         time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
       }
       queue.maintain();
       assertThat(queue.expiredFiles()).isEqualTo(3); // cycles that ended 15 minutes ago or earlier
       assertThat(cycleFiles()).isEqualTo(2);
-      assertThat(stuck.poll(1000).records()).extracting(LogRecord::message).startsWith("line 30").hasSize(20);
+      // what expired is no longer owed: the lag (and so the backlog that fills the queue) is what is left
+      assertThat(stuck.lagEvents()).isEqualTo(20);
+      QueueReader.Polled left = stuck.poll(1000);
+      assertThat(left.records()).extracting(LogRecord::message).startsWith("line 30").hasSize(20);
+      stuck.ack(left.lastIndex());
+      queue.maintain();
+      assertThat(stuck.lagEvents()).isZero();
+      assertThat(queue.backlogBytes()).isZero();
+    }
+  }
+
+  @Test
+  void aDocumentThatCannotBeDecodedIsPassedAndCountedWithoutLosingTheRecordsAroundIt() throws Exception {
+    try (LogQueue queue = open()) {
+      QueueReader reader = queue.reader("sink");
+      append(queue, FILE_A, 0, 10);
+      try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue raw =
+              net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir).timeProvider(time)
+                  .rollCycle(LogQueue.ROLL_CYCLE).build();
+          net.openhft.chronicle.queue.ExcerptAppender appender = raw.createAppender()) {
+        // a batch whose header ends early: what a damaged file would hold
+        appender.writeBytes(net.openhft.chronicle.bytes.Bytes.wrapForRead(new byte[] {QueueDocuments.BATCH, 1, 2}));
+      }
+      append(queue, FILE_A, 100, 10);
+      QueueReader.Polled polled = reader.poll(1000);
+      assertThat(polled.records()).hasSize(20);
+      assertThat(polled.skipped()).isEqualTo(1);
+      assertThat(polled.skipReason()).startsWith("document ");
+      assertThat(polled.lastIndex()).isEqualTo(queue.lastIndex());
+    }
+  }
+
+  @Test
+  void theQueueKeepsOneRandomIdentityForItsWholeLife() throws Exception {
+    String id;
+    try (LogQueue queue = open()) {
+      id = queue.id();
+      assertThat(id).matches("[0-9a-f]{32}");
+      assertThat(queue.reader("sink").queueId()).isEqualTo(id);
+    }
+    try (LogQueue queue = open()) {
+      assertThat(queue.id()).isEqualTo(id);
+    }
+    try (LogQueue other = LogQueue.open(dir.resolve("other"), config, "node-1", 1 << 20, time)) {
+      assertThat(other.id()).isNotEqualTo(id);
     }
   }
 

@@ -34,8 +34,8 @@ final class ClickHouseErrors {
   /** Codes asking the client to come back later. */
   private static final Set<Integer> SLOW_DOWN = Set.of(
       202, // TOO_MANY_SIMULTANEOUS_QUERIES
-      241, // MEMORY_LIMIT_EXCEEDED
       252); // TOO_MANY_PARTS
+  static final int MEMORY_LIMIT_EXCEEDED = 241;
 
   private static final Pattern BODY_CODE = Pattern.compile("^Code: (\\d+)");
   private static final int MAX_DETAIL = 500;
@@ -58,6 +58,10 @@ final class ClickHouseErrors {
     }
     if (BAD_DATA.contains(code)) {
       return SinkException.permanent("rejected", "ClickHouse refused the data (HTTP " + status + "): " + detail, null);
+    }
+    if (code == MEMORY_LIMIT_EXCEEDED) {
+      return SinkException.tooLarge("throttled", "ClickHouse ran out of memory for the batch (HTTP " + status
+          + "): " + detail);
     }
     if (SLOW_DOWN.contains(code)) {
       return SinkException.throttled("throttled", null, "ClickHouse asks to slow down (HTTP " + status + "): "

@@ -32,8 +32,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Inserts records into a ClickHouse table over its HTTP interface, one {@code INSERT … FORMAT JSONEachRow} request
  * per batch, gzip-compressed. Where the server knows {@code insert_deduplication_token} (22.2 and later), each
- * request carries one made of the batch's queue indexes, so a batch sent again after a lost answer or a crash is
- * not inserted twice; older servers have no way to deduplicate a plain MergeTree insert, and get duplicates then.
+ * request carries one made of the sink's name, the queue's random identity and the batch's queue indexes, so a
+ * batch sent again after a lost answer or a crash is not inserted twice, and batches of two nodes never share one; older servers have no way to deduplicate a plain MergeTree insert, and get duplicates then.
  *
  * <p>The columns work on ClickHouse 18.16 (Debian's package) and on current releases alike: {@code DateTime} for
  * the second (18.16 has no {@code DateTime64}), the exact time in {@code timestamp_ns}, labels as a JSON object in
@@ -46,6 +46,7 @@ public final class ClickHouseSink implements Sink {
   private final String base;
   private final ClickHouseTable table;
   private final String insertQuery;
+  private final String insertParameters;
   private final JsonFactory json = new JsonFactory();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
   private LogSource lastSource;
@@ -67,6 +68,9 @@ public final class ClickHouseSink implements Sink {
     this.base = config.endpoint().replaceAll("/+$", "") + "/";
     this.table = new ClickHouseTable(config.database(), config.table());
     this.insertQuery = "INSERT INTO " + table.qualifiedName() + " FORMAT JSONEachRow";
+    // a field the table has no column for is left out, not an error for the whole batch: a table made with fewer
+    // columns, or a newer agent writing a field an older table lacks, still takes the rest
+    this.insertParameters = "?input_format_skip_unknown_fields=1&query=" + encode(insertQuery);
   }
 
   @Override
@@ -74,7 +78,7 @@ public final class ClickHouseSink implements Sink {
     if (deduplicates == null) {
       deduplicates = settingExists("insert_deduplication_token");
     }
-    String uri = base + "?query=" + encode(insertQuery)
+    String uri = base + insertParameters
         + (deduplicates ? "&insert_deduplication_token=" + encode(config.name() + "-" + batch.id()) : "");
     Reply reply = request(uri, encode(batch.records()), config.compression().equals("gzip"));
     if (reply.status() == 200) {

@@ -164,7 +164,11 @@ public sealed interface SinkConfig {
 
     @Override
     public void validateOwn(String at, ConfigProblems problems) {
-      if (endpoint == null || !endpoint.matches("https?://[^/?#\\s]+/?")) {
+      if (endpoint != null && endpoint.contains("@")) {
+        // not echoed: it would put the password in the agent's log
+        problems.add(ConfigProblems.path(at, "endpoint"), "must not hold credentials (user:password@); use "
+            + "username and password_file");
+      } else if (endpoint == null || !endpoint.matches("https?://[^/?#\\s]+/?")) {
         problems.add(ConfigProblems.path(at, "endpoint"), "must be http://host:port or https://host:port, was "
             + (endpoint == null ? "not set" : "\"" + endpoint + "\""));
       }

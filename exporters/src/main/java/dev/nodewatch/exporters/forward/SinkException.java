@@ -14,28 +14,39 @@ public final class SinkException extends Exception {
   private final Kind kind;
   private final String reason;
   private final Duration retryAfter;
+  private final boolean smallerMayPass;
 
-  private SinkException(Kind kind, String reason, Duration retryAfter, String message, Throwable cause) {
+  private SinkException(Kind kind, String reason, Duration retryAfter, boolean smallerMayPass, String message,
+      Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.reason = reason;
     this.retryAfter = retryAfter;
+    this.smallerMayPass = smallerMayPass;
   }
 
   /**
    * @param reason a short, fixed word for the metric label ({@code timeout}, {@code connection}, {@code http_5xx}…)
    */
   public static SinkException retryable(String reason, String message, Throwable cause) {
-    return new SinkException(Kind.RETRYABLE, reason, null, message, cause);
+    return new SinkException(Kind.RETRYABLE, reason, null, false, message, cause);
   }
 
   /** @param retryAfter what the server asked for; null when it did not say (the backoff applies) */
   public static SinkException throttled(String reason, Duration retryAfter, String message) {
-    return new SinkException(Kind.THROTTLED, reason, retryAfter, message, null);
+    return new SinkException(Kind.THROTTLED, reason, retryAfter, false, message, null);
+  }
+
+  /**
+   * The server is short of a resource for a batch this size (memory, a request limit): throttled like
+   * {@link #throttled}, and when it keeps saying so the pipeline sends the batch in halves.
+   */
+  public static SinkException tooLarge(String reason, String message) {
+    return new SinkException(Kind.THROTTLED, reason, null, true, message, null);
   }
 
   public static SinkException permanent(String reason, String message, Throwable cause) {
-    return new SinkException(Kind.PERMANENT, reason, null, message, cause);
+    return new SinkException(Kind.PERMANENT, reason, null, false, message, cause);
   }
 
   /**
@@ -70,6 +81,11 @@ public final class SinkException extends Exception {
 
   public String reason() {
     return reason;
+  }
+
+  /** Whether a smaller batch might be accepted where this one was not (see {@link #tooLarge}). */
+  public boolean smallerMayPass() {
+    return smallerMayPass;
   }
 
   /** What the server asked for, or null. */

@@ -52,6 +52,12 @@ public final class SinkPipeline implements Component {
   private static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(10);
   private static final int MAX_ERROR_CHARS = 1000;
   private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
+  /** Refusals for its size after which a batch is sent in halves. */
+  private static final int SPLIT_AFTER = 3;
+  /** The smallest refused batch that is probed for a sink refusing everything. */
+  static final int PROBED_BATCH = 16;
+  private static final int ALL_REFUSED = -1;
+  private static final int NOT_PROBED = -2;
 
   private final String name;
   private final SinkConfig config;
@@ -147,6 +153,12 @@ public final class SinkPipeline implements Component {
             errors.error("poll", "sink " + name + " cannot read the queue: " + e, null);
             polled = null;
           }
+          if (polled != null && polled.skipped() > 0) {
+            metrics.failed("undecodable", polled.skipped());
+            lastError = polled.skipReason();
+            errors.error("undecodable", "sink " + name + " passed " + polled.skipped()
+                + " queue document(s) it cannot decode (a damaged queue file?): " + polled.skipReason(), null);
+          }
           if (polled != null && !polled.isEmpty()) {
             batch = new InFlight(polled.lastIndex());
             inFlight.addLast(batch);
@@ -157,7 +169,7 @@ public final class SinkPipeline implements Component {
           sender.loop.pause(Math.min(IDLE_POLL_NANOS, config.batch().maxWait().toNanos()));
           continue;
         }
-        if (toSend.size() > 0 && !deliver(sender, toSend)) {
+        if (toSend.size() > 0 && !deliverWhatever(sender, toSend)) {
           return; // stopping with this batch unacknowledged: it is sent again after the restart
         }
         completed(batch);
@@ -179,7 +191,7 @@ public final class SinkPipeline implements Component {
     if (taken.size() < records.size()) {
       metrics.filtered(records.size() - taken.size());
     }
-    return new SinkBatch(taken, polled.firstIndex(), polled.lastIndex(), 0);
+    return new SinkBatch(reader.queueId(), taken, polled.firstIndex(), polled.lastIndex(), 0);
   }
 
   /** Marks a batch done and acknowledges every done batch at the head: in polling order, never past a gap. */
@@ -194,9 +206,39 @@ public final class SinkPipeline implements Component {
     }
   }
 
-  /** Sends until the sink accepted the batch or refused its records for good; false when stopping first. */
-  private boolean deliver(Sender sender, SinkBatch batch) {
+  /**
+   * {@link #deliver}, kept going through faults of the sink's own code (a bug, a linkage error): a sender that died
+   * would leave its batch unacknowledged, and with it every later batch, for good. The batch is sent again after a
+   * backoff, as after an outage.
+   */
+  private boolean deliverWhatever(Sender sender, SinkBatch batch) {
     long backoff = config.retry().initial().toNanos();
+    while (true) {
+      try {
+        return deliver(sender, batch, true);
+      } catch (RuntimeException | Error e) {
+        metrics.failed("error", batch.size());
+        lastError = e.toString();
+        health = new Health(false, e.toString(), Instant.now());
+        errors.error("sender-fault", "sink " + name + " failed on a batch of " + batch.size()
+            + " records; sending it again", e);
+      }
+      if (!sender.loop.pause(ThreadLocalRandom.current().nextLong(backoff + 1))) {
+        return false;
+      }
+      metrics.retried();
+      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
+    }
+  }
+
+  /**
+   * Sends until the sink accepted the batch or refused its records for good; false when stopping first.
+   *
+   * @param whole whether this is a whole polled batch, not a part of one being split
+   */
+  private boolean deliver(Sender sender, SinkBatch batch, boolean whole) {
+    long backoff = config.retry().initial().toNanos();
+    int shortOfResources = 0;
     while (true) {
       long wait;
       long started = System.nanoTime();
@@ -205,6 +247,12 @@ public final class SinkPipeline implements Component {
         metrics.request(System.nanoTime() - started);
         metrics.sent(batch.size() - rejected.size());
         markHealthy();
+        for (Sink.Rejection rejection : rejected) {
+          if (rejection.position() < 0 || rejection.position() >= batch.size()) {
+            throw new IllegalStateException("the sink refused record " + rejection.position() + " of a batch of "
+                + batch.size());
+          }
+        }
         for (Sink.Rejection rejection : rejected) {
           metrics.failed("rejected", 1);
           if (!deadLetter(sender, batch.records().get(rejection.position()), "rejected", rejection.reason())) {
@@ -217,16 +265,30 @@ public final class SinkPipeline implements Component {
         metrics.failed(e.reason(), batch.size());
         lastError = e.getMessage();
         if (e.kind() == SinkException.Kind.PERMANENT) {
-          markHealthy(); // it answered: the records are at fault, not the sink
-          return refused(sender, batch, e);
+          int probe = whole ? probe(sender, batch, e) : NOT_PROBED;
+          if (probe != ALL_REFUSED) {
+            markHealthy(); // it answered: the records are at fault, not the sink
+            return probe >= 0
+                ? deliverParts(sender, batch.part(0, probe), batch.part(probe + 1, batch.size()))
+                : refused(sender, batch, e);
+          }
         }
-        health = new Health(false, e.getMessage(), Instant.now());
-        errors.error("send-" + e.reason(), "sink " + name + " did not accept a batch of " + batch.size()
-            + " records (" + e.reason() + "); retrying: " + e.getMessage(), null);
-        // the server's Retry-After wins over retry.max, within reason
+        if (e.smallerMayPass() && ++shortOfResources >= SPLIT_AFTER && batch.size() > 1) {
+          log.warn("sink {} keeps refusing a batch of {} records for its size; sending it in halves: {}", name,
+              batch.size(), e.getMessage());
+          int half = batch.size() / 2;
+          return deliverParts(sender, batch.part(0, half), batch.part(half, batch.size()));
+        }
+        if (e.kind() != SinkException.Kind.PERMANENT) {
+          health = new Health(false, e.getMessage(), Instant.now());
+          errors.error("send-" + e.reason(), "sink " + name + " did not accept a batch of " + batch.size()
+              + " records (" + e.reason() + "); retrying: " + e.getMessage(), null);
+        }
+        // the server's Retry-After wins over retry.max, within reason, but never goes below the backoff
+        long jittered = ThreadLocalRandom.current().nextLong(backoff + 1);
         wait = e.kind() == SinkException.Kind.THROTTLED && e.retryAfter() != null
-            ? Math.min(e.retryAfter().toNanos(), MAX_RETRY_AFTER_NANOS)
-            : ThreadLocalRandom.current().nextLong(backoff + 1);
+            ? Math.max(jittered, Math.min(e.retryAfter().toNanos(), MAX_RETRY_AFTER_NANOS))
+            : jittered;
       } catch (RuntimeException e) {
         // a fault in the sink itself: retried like an outage, so no record is lost to it
         metrics.request(System.nanoTime() - started);
@@ -248,6 +310,55 @@ public final class SinkPipeline implements Component {
     }
   }
 
+  /** Sends parts of a batch one after the other (empty ones skipped); false when stopping first. */
+  private boolean deliverParts(Sender sender, SinkBatch... parts) {
+    for (SinkBatch part : parts) {
+      if (part.size() > 0 && !deliver(sender, part, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Tells a sink that refuses what it is sent from records it cannot take: when a batch of {@value #PROBED_BATCH}
+   * or more is refused for good, its first, middle and last records are sent alone. When each is refused for the
+   * same reason the sink is taken to be misconfigured (a table whose columns do not match, say): splitting the
+   * batch would put every record in the dead-letter queue, one request each, so instead the batch is retried, the
+   * sink reported unhealthy, and the queue holds the records until someone fixes the sink. (Three bad records in
+   * exactly those places of an otherwise good batch is the price: that batch waits too.)
+   *
+   * @return the position of the first probe the sink accepted, {@link #ALL_REFUSED}, or {@link #NOT_PROBED} when
+   *     the batch is small or a probe met another kind of failure
+   */
+  private int probe(Sender sender, SinkBatch batch, SinkException refusal) {
+    if (batch.size() < PROBED_BATCH) {
+      return NOT_PROBED;
+    }
+    for (int position : new int[] {0, batch.size() / 2, batch.size() - 1}) {
+      long started = System.nanoTime();
+      try {
+        List<Sink.Rejection> rejected = sender.sink.send(batch.part(position, position + 1));
+        metrics.request(System.nanoTime() - started);
+        if (rejected.isEmpty()) {
+          metrics.sent(1);
+          return position;
+        }
+      } catch (SinkException e) {
+        metrics.request(System.nanoTime() - started);
+        if (e.kind() != SinkException.Kind.PERMANENT || !e.reason().equals(refusal.reason())) {
+          return NOT_PROBED;
+        }
+      } catch (RuntimeException e) {
+        return NOT_PROBED; // the batch is split as usual, and meets the fault there
+      }
+    }
+    health = new Health(false, "refuses every record: " + refusal.getMessage(), Instant.now());
+    errors.error("refuses-all", "sink " + name + " refuses every record it is sent (" + refusal.reason()
+        + "), so it is taken to be misconfigured and the records wait in the queue: " + refusal.getMessage(), null);
+    return ALL_REFUSED;
+  }
+
   /**
    * A batch refused for good: one record goes to the dead-letter queue; more are split in halves and each sent
    * again, so only the records at fault end there (about 2·log2(n) requests for one bad record in n).
@@ -259,7 +370,7 @@ public final class SinkPipeline implements Component {
       return deadLetter(sender, batch.records().get(0), e.reason(), e.getMessage());
     }
     int half = batch.size() / 2;
-    return deliver(sender, batch.part(0, half)) && deliver(sender, batch.part(half, batch.size()));
+    return deliverParts(sender, batch.part(0, half), batch.part(half, batch.size()));
   }
 
   /** Keeps a refused record; false when stopping before it could be written (the disk may be full). */

@@ -41,7 +41,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaSink implements Sink {
 
-  private final KafkaProducer<byte[], byte[]> producer;
+  private final Properties producerSettings;
+  /** Null after a fault that may have left it unusable: made again for the next batch. */
+  private KafkaProducer<byte[], byte[]> producer;
   private final TopicTemplate topic;
   private final RecordJson json = new RecordJson();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -54,10 +56,14 @@ public final class KafkaSink implements Sink {
   public KafkaSink(SinkConfig.Kafka config) throws IOException {
     this.adminSettings = KafkaProducerSettings.admin(config);
     this.brokers = String.join(",", config.brokers());
-    this.producer = new KafkaProducer<>(KafkaProducerSettings.of(config), new ByteArraySerializer(),
-        new ByteArraySerializer());
+    this.producerSettings = KafkaProducerSettings.of(config);
+    this.producer = newProducer();
     this.topic = new TopicTemplate(config.topic());
     this.generator = new JsonFactory().createGenerator(buffer).setRootValueSeparator(null);
+  }
+
+  private KafkaProducer<byte[], byte[]> newProducer() {
+    return new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
   @Override
@@ -65,13 +71,19 @@ public final class KafkaSink implements Sink {
     List<LogRecord> records = batch.records();
     List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
     try {
+      if (producer == null) {
+        producer = newProducer();
+      }
       for (LogRecord record : records) {
         acks.add(producer.send(new ProducerRecord<>(topic.render(record), key(record), value(record))));
       }
       producer.flush();
-    } catch (KafkaException | IOException e) {
-      // refused before any broker saw it (a closed or failed producer, an encoding fault): all of it again
-      throw SinkException.retryable("producer", "the Kafka producer failed: " + e, e);
+    } catch (KafkaException | IllegalStateException e) {
+      // refused before any broker saw it, by a producer that failed for good or was closed: a new one retries
+      dropProducer();
+      throw SinkException.retryable("producer", "the Kafka producer failed (made anew for the retry): " + e, e);
+    } catch (IOException e) {
+      throw SinkException.retryable("encode", "cannot encode a record for Kafka: " + e, e);
     }
     List<Rejection> rejected = new ArrayList<>();
     SinkException retry = null;
@@ -84,6 +96,11 @@ public final class KafkaSink implements Sink {
           rejected.add(new Rejection(i, cause.toString()));
         } else if (retry == null) {
           retry = classify(cause);
+          if (!(cause instanceof RetriableException)) {
+            // an idempotent producer stops for good after some faults (a sequence it cannot recover, a
+            // refused producer id): the retry goes through a new one
+            dropProducer();
+          }
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -152,8 +169,18 @@ public final class KafkaSink implements Sink {
     return value;
   }
 
+  private void dropProducer() {
+    KafkaProducer<byte[], byte[]> failed = producer;
+    producer = null;
+    if (failed != null) {
+      failed.close(Duration.ZERO); // what it still holds is sent again through the new one
+    }
+  }
+
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 }

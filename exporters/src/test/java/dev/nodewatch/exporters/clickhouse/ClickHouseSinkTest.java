@@ -219,6 +219,24 @@ class ClickHouseSinkTest {
   }
 
   @Test
+  void aTableThatDoesNotMatchHoldsTheRecordsInTheQueueInsteadOfDeadLetteringThem() throws Exception {
+    // made by an operator: fewer columns than the sink writes (fine: unknown fields are skipped) and one of the
+    // wrong type (every row fails on it)
+    server.query("CREATE TABLE nodewatch_test.logs_custom (timestamp DateTime, namespace String, pod UInt32,"
+        + " message String) ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY (namespace, timestamp)");
+    write(1, 1_000, null);
+    SinkMetrics metrics = start(config("logs_custom", 1_000));
+    await(() -> metrics.retries() >= 2, "retried; " + pipeline.lastError());
+    assertThat(pipeline.health().healthy()).isFalse();
+    assertThat(pipeline.health().detail()).contains("refuses every record");
+    assertThat(metrics.deadLetteredEvents()).isZero();
+    server.query("ALTER TABLE nodewatch_test.logs_custom MODIFY COLUMN pod String"); // the operator's fix
+    await(() -> count("logs_custom") == 1_000, "every row once the table is fixed; " + pipeline.lastError());
+    assertThat(metrics.deadLetteredEvents()).isZero();
+    assertThat(server.query("SELECT DISTINCT pod FROM nodewatch_test.logs_custom").strip()).isEqualTo("web-0");
+  }
+
+  @Test
   void aServerOutageHoldsTheRecordsInTheQueueUntilItIsBack() throws Exception {
     SinkConfig.ClickHouse config = config("logs_outage", 1_000);
     write(1, 2_000, null);

@@ -70,7 +70,7 @@ class SinkPipelineTest {
   }
 
   private static SinkBatch batchOf(QueueReader.Polled polled) {
-    return new SinkBatch(polled.records(), polled.firstIndex(), polled.lastIndex(), 0);
+    return new SinkBatch("test-queue", polled.records(), polled.firstIndex(), polled.lastIndex(), 0);
   }
 
   private static SinkConfig.File config(String name, Integer maxEvents, SinkFilter match) {
@@ -326,6 +326,80 @@ class SinkPipelineTest {
     assertThat(pipeline.health().healthy()).isTrue();
     assertThat(registry.get("nodewatch.sink.request.duration").tag("sink", "down").timer().count())
         .isGreaterThan(1);
+  }
+
+  @Test
+  void aSinkRefusingEveryRecordIsTakenAsMisconfiguredAndItsRecordsWaitInTheQueue() throws Exception {
+    Path out = dir.resolve("schema.ndjson");
+    java.util.concurrent.atomic.AtomicBoolean wrongTable = new java.util.concurrent.atomic.AtomicBoolean(true);
+    SinkPipeline pipeline = start(config("schema", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        if (wrongTable.get()) {
+          throw SinkException.permanent("rejected", "Code: 53, type mismatch for column timestamp", null);
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().retries() >= 2);
+    assertThat(pipeline.health().healthy()).isFalse();
+    assertThat(pipeline.health().detail()).contains("refuses every record", "type mismatch");
+    assertThat(pipeline.metrics().deadLetteredEvents()).isZero();
+    wrongTable.set(false); // the operator fixes the table
+    await(() -> pipeline.metrics().sentEvents() == 500 && queue.reader("schema").lagDocuments() == 0);
+    assertThat(Files.readAllLines(out)).hasSize(500);
+    assertThat(pipeline.metrics().deadLetteredEvents()).isZero();
+  }
+
+  @Test
+  void aBatchTooLargeForTheServerIsSentInHalvesWhenRefusedAgainAndAgain() throws Exception {
+    Path out = dir.resolve("memory.ndjson");
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    SinkPipeline pipeline = start(config("memory", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        sizes.add(batch.size());
+        if (batch.size() > 150) {
+          throw SinkException.tooLarge("throttled", "Code: 241, memory limit exceeded");
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().sentEvents() == 500 && queue.reader("memory").lagDocuments() == 0);
+    assertThat(Files.readAllLines(out)).hasSize(500);
+    // three refusals, then halves; each half likewise
+    assertThat(sizes).containsExactly(500, 500, 500, 250, 250, 250, 125, 125, 250, 250, 250, 125, 125);
+    assertThat(pipeline.metrics().deadLetteredEvents()).isZero();
+  }
+
+  @Test
+  void aSenderSurvivesFaultsOfTheSinkItselfAndAZeroRetryAfterIsNoBusyLoop() throws Exception {
+    Path out = dir.resolve("faults.ndjson");
+    AtomicInteger calls = new AtomicInteger();
+    List<Long> throttled = new CopyOnWriteArrayList<>();
+    SinkPipeline pipeline = start(config("faults", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        int call = calls.incrementAndGet();
+        if (call == 1) {
+          throw new NoClassDefFoundError("a sink class its jar lacks"); // would kill the sender's thread
+        }
+        if (call == 2) {
+          return List.of(new Rejection(batch.size() + 3, "a position the batch does not have"));
+        }
+        if (call < 30) {
+          throttled.add(System.nanoTime());
+          throw SinkException.throttled("throttled", Duration.ZERO, "HTTP 429, Retry-After: 0");
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().sentEvents() >= 500 && queue.reader("faults").lagDocuments() == 0);
+    assertThat(Files.readAllLines(out)).hasSize(500);
+    assertThat(pipeline.metrics().deadLetteredEvents()).isZero();
+    // the backoff (10 ms, doubling to 40 ms, full jitter) still spaces retries a Retry-After of 0 asks for
+    long spent = throttled.get(throttled.size() - 1) - throttled.get(0);
+    assertThat(spent).isGreaterThan(TimeUnit.MILLISECONDS.toNanos(200));
   }
 
   @Test
