@@ -305,6 +305,8 @@ public final class LogTailer implements Component {
       }
     }
     stats.filesTracked = files.size();
+    // opening a file closes idle ones only if they are at their end; any excess left then goes once they are
+    makeRoomForDescriptors(null);
   }
 
   /**
@@ -544,7 +546,8 @@ public final class LogTailer implements Component {
       file.pendingStart = -1;
     }
     if (truncated && !joined.truncated()) {
-      joined = new JoinedLine(joined.timestampNanos(), joined.stream(), joined.message(), true, joined.malformed());
+      joined = new JoinedLine(joined.timestampNanos(), joined.stream(), joined.messageUtf8(), true,
+          joined.malformed());
     }
     if (file.multiline == null) {
       out.emit(joined, recordOffset);
@@ -585,11 +588,12 @@ public final class LogTailer implements Component {
         batch = queue.batch(file.source);
       }
       boolean stderr = line.stream() == LogStream.STDERR;
-      if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.message())) {
+      if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset,
+          line.messageUtf8())) {
         // full: everything before this record is in the batch, except records still gathering parts or lines
         append(file.resumeBefore(offset));
         batch = queue.batch(file.source);
-        batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.message());
+        batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.messageUtf8());
       }
     }
 

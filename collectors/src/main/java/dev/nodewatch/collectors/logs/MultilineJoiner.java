@@ -50,13 +50,14 @@ final class MultilineJoiner {
   /** Takes the next line; hands {@code done} the record it completes, if any. */
   void accept(JoinedLine line, long offset, long now, BiConsumer<JoinedLine, Long> done) {
     Pending current = pending.get(line.stream());
-    if (current != null && !start.matcher(line.message()).lookingAt()) {
+    String message = line.message();
+    if (current != null && !start.matcher(message).lookingAt()) {
       int room = maxChars - current.text.length() - 1;
-      if (room >= line.message().length()) {
-        current.text.append('\n').append(line.message());
+      if (room >= message.length()) {
+        current.text.append('\n').append(message);
       } else {
         if (room > 0) {
-          current.text.append('\n').append(line.message(), 0, room);
+          current.text.append('\n').append(message, 0, room);
         }
         current.truncated = true;
       }

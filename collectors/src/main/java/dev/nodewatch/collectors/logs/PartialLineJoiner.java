@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.logs;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Map;
@@ -40,8 +39,7 @@ public final class PartialLineJoiner {
         truncatedBytes += message.length - maxLineBytes;
       }
       return new JoinedLine(line.timestampNanos(), line.stream(),
-          new String(message, 0, Math.min(message.length, maxLineBytes), StandardCharsets.UTF_8), truncated,
-          line.malformed());
+          Utf8.valid(message, Math.min(message.length, maxLineBytes)), truncated, line.malformed());
     }
     if (p == null) {
       p = new Pending();
@@ -53,8 +51,8 @@ public final class PartialLineJoiner {
       return null;
     }
     pending.remove(line.stream());
-    return new JoinedLine(p.timestampNanos, line.stream(), new String(p.bytes, 0, p.length, StandardCharsets.UTF_8),
-        p.truncated, line.malformed());
+    return new JoinedLine(p.timestampNanos, line.stream(), Utf8.valid(p.bytes, p.length), p.truncated,
+        line.malformed());
   }
 
   /** Bytes left out of over-long lines since this joiner was made. */

@@ -446,7 +446,13 @@ public final class LogQueue implements AutoCloseable {
      */
     public boolean add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
         String message) {
-      byte[] utf8 = message.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      return add(timestampNanos, stderr, truncated, malformed, offset,
+          message.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** {@link #add(long, boolean, boolean, boolean, long, String)} for a message already in valid UTF-8. */
+    public boolean add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
+        byte[] utf8) {
       long room = limit - bytes.writePosition() - QueueDocuments.LINE_OVERHEAD;
       int length = utf8.length;
       if (length > room) {

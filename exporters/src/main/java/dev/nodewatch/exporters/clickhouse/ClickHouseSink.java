@@ -2,8 +2,10 @@ package dev.nodewatch.exporters.clickhouse;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.LogSource;
+import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkBatch;
 import dev.nodewatch.exporters.forward.SinkConfig;
@@ -41,6 +43,10 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ClickHouseSink implements Sink {
 
+  private static final SerializedString TIMESTAMP_NS = new SerializedString("timestamp_ns");
+  private static final SerializedString TRUNCATED = new SerializedString("truncated");
+  private static final SerializedString MALFORMED = new SerializedString("malformed");
+
   private final SinkConfig.ClickHouse config;
   private final HttpClient client;
   private final String base;
@@ -50,7 +56,8 @@ public final class ClickHouseSink implements Sink {
   private final JsonFactory json = new JsonFactory();
   private final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
   private LogSource lastSource;
-  private String lastLabels;
+  private String lastNode;
+  private SerializedString lastColumns;
   /** Whether the server takes a deduplication token; null until asked. */
   private volatile Boolean deduplicates;
 
@@ -136,35 +143,47 @@ public final class ClickHouseSink implements Sink {
   }
 
   private void writeRow(LogRecord record, JsonGenerator row) throws IOException {
-    LogSource source = record.source();
     row.writeStartObject();
-    row.writeNumberField("timestamp", Math.floorDiv(record.timestampNanos(), 1_000_000_000L));
-    row.writeNumberField("timestamp_ns", record.timestampNanos());
-    row.writeStringField("node", record.node());
-    row.writeStringField("namespace", source.namespace());
-    row.writeStringField("pod", source.pod());
-    row.writeStringField("pod_uid", source.podUid());
-    row.writeStringField("container", source.container());
-    row.writeStringField("container_id", source.containerId());
-    row.writeNumberField("restart_count", source.restartCount());
-    row.writeStringField("stream", record.stream());
-    row.writeFieldName("message");
+    row.writeFieldName(RecordJson.TIMESTAMP);
+    row.writeNumber(Math.floorDiv(record.timestampNanos(), 1_000_000_000L));
+    row.writeFieldName(TIMESTAMP_NS);
+    row.writeNumber(record.timestampNanos());
+    row.writeFieldName(RecordJson.MESSAGE);
     row.writeUTF8String(record.messageUtf8(), 0, record.messageUtf8().length);
-    row.writeStringField("labels", labelsJson(source));
-    row.writeStringField("file", source.path());
-    row.writeNumberField("offset", record.offset());
-    row.writeNumberField("truncated", record.truncated() ? 1 : 0);
-    row.writeNumberField("malformed", record.malformed() ? 1 : 0);
+    row.writeFieldName(RecordJson.STREAM);
+    row.writeString(RecordJson.stream(record));
+    row.writeRaw(sourceColumns(record)); // the same for every line of a file: made once, copied per row
+    row.writeFieldName(RecordJson.OFFSET);
+    row.writeNumber(record.offset());
+    row.writeFieldName(TRUNCATED);
+    row.writeNumber(record.truncated() ? 1 : 0);
+    row.writeFieldName(MALFORMED);
+    row.writeNumber(record.malformed() ? 1 : 0);
     row.writeEndObject();
   }
 
-  /** The labels as one JSON object, made once per source: a batch's records share theirs. */
-  private String labelsJson(LogSource source) throws IOException {
-    if (source != lastSource) {
+  /**
+   * {@code ,"node":…,"file":"…"}: the columns of the record's node and source, written by Jackson once per source
+   * while a batch's records of one file follow each other.
+   */
+  private SerializedString sourceColumns(LogRecord record) throws IOException {
+    LogSource source = record.source();
+    if (source != lastSource || !record.node().equals(lastNode)) {
+      lastColumns = RecordJson.fragment(json, columns -> {
+        columns.writeStringField("node", record.node());
+        columns.writeStringField("namespace", source.namespace());
+        columns.writeStringField("pod", source.pod());
+        columns.writeStringField("pod_uid", source.podUid());
+        columns.writeStringField("container", source.container());
+        columns.writeStringField("container_id", source.containerId());
+        columns.writeNumberField("restart_count", source.restartCount());
+        columns.writeStringField("labels", labelsJson(source.labels()));
+        columns.writeStringField("file", source.path());
+      });
       lastSource = source;
-      lastLabels = labelsJson(source.labels());
+      lastNode = record.node();
     }
-    return lastLabels;
+    return lastColumns;
   }
 
   private String labelsJson(Map<String, String> labels) throws IOException {

@@ -57,9 +57,11 @@ public final class SinkMetrics {
     Gauge.builder("nodewatch.sink.lag.documents", reader, QueueReader::lagDocuments)
         .description("Queue documents (batches) appended after the sink's last acknowledged one.")
         .tag("sink", sink).register(registry);
+    // held strongly: Micrometer keeps a gauge's object weakly, and nothing else holds this lambda (it read NaN
+    // after the first GC)
     Gauge.builder("nodewatch.sink.healthy", healthy, h -> h.getAsBoolean() ? 1 : 0)
         .description("1 when the sink's last health check or request succeeded.").tag("sink", sink)
-        .register(registry);
+        .strongReference(true).register(registry);
   }
 
   void sent(int events) {

@@ -3,6 +3,7 @@ package dev.nodewatch.exporters.kafka;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.nodewatch.collectors.queue.LogRecord;
+import dev.nodewatch.collectors.queue.LogSource;
 import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkBatch;
@@ -50,6 +51,10 @@ public final class KafkaSink implements Sink {
   /** One generator for every message: making one per record cost more than writing the record. */
   private final JsonGenerator generator;
 
+  private LogSource lastSource;
+  private byte[] lastKey;
+  private String lastTopic;
+
   private final Properties adminSettings;
   private final String brokers;
 
@@ -75,7 +80,12 @@ public final class KafkaSink implements Sink {
         producer = newProducer();
       }
       for (LogRecord record : records) {
-        acks.add(producer.send(new ProducerRecord<>(topic.render(record), key(record), value(record))));
+        if (record.source() != lastSource) { // a batch's records come from one file after another
+          lastSource = record.source();
+          lastKey = key(record);
+          lastTopic = topic.render(record);
+        }
+        acks.add(producer.send(new ProducerRecord<>(lastTopic, lastKey, value(record))));
       }
       producer.flush();
     } catch (KafkaException | IllegalStateException e) {
