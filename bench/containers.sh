@@ -16,7 +16,7 @@ tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
 echo "| tree | scrape p50 | of which collection | p99 | CPU per scrape | allocated per scrape | series per container | body |"
 echo "|---|---|---|---|---|---|---|---|"
-# The agent's own JVM flags (bin/nodewatch): C1 only, serial GC, 64 MiB heap.
-java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+# The agent's own JVM flags (bin/nodewatch): C1 only, serial GC, a 16-64 MiB heap.
+java -Xms16m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
   -cp "exporters/target/classes:exporters/target/test-classes:$(cat exporters/target/bench.classpath)" \
   dev.nodewatch.exporters.prometheus.ContainerScrapeBench "$n" "$iterations" "$tree/cgroup"

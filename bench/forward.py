@@ -17,7 +17,8 @@ Servers: --sink kafka is a one-node KRaft broker (the tests' broker, run from th
 loopback and run on the same 2 cores as the agent, whose CPU figures do not include theirs.
 
 Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse] [--concurrency 1] [--lines 2000000]
-                        [--compression none|lz4|zstd|gzip] [--rate 10000] [--seconds 20] [--warmup 2]
+                        [--compression none|lz4|zstd|gzip] [--max-events N] [--rate 10000] [--seconds 20]
+                        [--warmup 2]
                         [--dir /var/tmp/nodewatch-bench-logs]
 """
 import argparse
@@ -109,6 +110,10 @@ class ClickHouse:
         self.proc.wait(60)
 
 
+def batch(args):
+    return f"    batch: {{max_events: {args.max_events}}}\n" if args.max_events else ""
+
+
 def sink_server(args, work):
     """Starts the server; returns its stop function and the agent's sinks: YAML."""
     if args.sink == "kafka":
@@ -124,7 +129,7 @@ def sink_server(args, work):
     topic: logs.{{namespace}}
     compression: {args.compression}
     concurrency: {args.concurrency}
-"""
+{batch(args)}"""
     clickhouse = ClickHouse(work)
     return clickhouse.stop, f"""sinks:
   - name: clickhouse
@@ -134,7 +139,7 @@ def sink_server(args, work):
     table: logs
     compression: {"none" if args.compression == "none" else "gzip"}
     concurrency: {args.concurrency}
-"""
+{batch(args)}"""
 
 
 def throughput(args):
@@ -222,6 +227,7 @@ def main():
     p.add_argument("--lines", type=int, default=2_000_000)
     p.add_argument("--compression", default="lz4")
     p.add_argument("--concurrency", type=int, default=1, help="the sink's concurrency: batches in flight")
+    p.add_argument("--max-events", type=int, default=None, help="the sink's batch.max_events (default: the agent's)")
     p.add_argument("--rate", type=int, default=10_000)
     p.add_argument("--seconds", type=int, default=20)
     p.add_argument("--warmup", type=int, default=2,

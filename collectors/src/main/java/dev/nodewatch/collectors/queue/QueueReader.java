@@ -80,7 +80,7 @@ public final class QueueReader implements AutoCloseable {
    */
   public Polled poll(int maxRecords, long maxBytes) {
     ExcerptTailer t = tailer();
-    List<LogRecord> records = new ArrayList<>();
+    List<LogRecord> records = new ArrayList<>((int) Math.min(maxRecords, 16_384));
     long first = -1;
     long last = -1;
     long bytes = 0;

@@ -80,6 +80,11 @@ public record SinkFilter(List<String> namespaces, List<String> pods, List<String
       return matchers;
     }
 
+    /** Whether there is no filter: every record is taken. */
+    public boolean takesAll() {
+      return everything;
+    }
+
     public boolean takes(LogSource source) {
       if (everything) {
         return true;

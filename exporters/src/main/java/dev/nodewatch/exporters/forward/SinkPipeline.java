@@ -182,6 +182,9 @@ public final class SinkPipeline implements Component {
   /** The polled records this sink's filter takes, as one batch. */
   private SinkBatch taken(QueueReader.Polled polled) {
     List<LogRecord> records = polled.records();
+    if (filter.takesAll()) {
+      return new SinkBatch(reader.queueId(), records, polled.firstIndex(), polled.lastIndex(), 0);
+    }
     List<LogRecord> taken = new ArrayList<>(records.size());
     for (LogRecord record : records) {
       if (filter.takes(record.source())) {
