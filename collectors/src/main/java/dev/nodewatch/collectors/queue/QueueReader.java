@@ -47,18 +47,20 @@ public final class QueueReader implements AutoCloseable {
   /**
    * Records read from whole documents, and the indexes of the first and last document they came from (-1 for
    * both when nothing was new). {@code skipped} documents could not be decoded (a damaged file): they are passed,
-   * or every later poll would fail on them, and the caller counts them.
+   * or every later poll would fail on them, and handed out as they are, for the caller to keep.
    */
-  public record Polled(List<LogRecord> records, long firstIndex, long lastIndex, int skipped,
-      String skipReason) {
+  public record Polled(List<LogRecord> records, long firstIndex, long lastIndex, List<Undecodable> skipped) {
     public Polled(List<LogRecord> records, long firstIndex, long lastIndex) {
-      this(records, firstIndex, lastIndex, 0, "");
+      this(records, firstIndex, lastIndex, List.of());
     }
 
     public boolean isEmpty() {
       return lastIndex < 0;
     }
   }
+
+  /** A queue document that could not be decoded: its index, why, and its bytes as they are on disk. */
+  public record Undecodable(long index, String error, byte[] document) {}
 
   public String name() {
     return name;
@@ -84,8 +86,7 @@ public final class QueueReader implements AutoCloseable {
     long first = -1;
     long last = -1;
     long bytes = 0;
-    int skipped = 0;
-    String skipReason = "";
+    List<Undecodable> skipped = List.of();
     while (records.size() < maxRecords && bytes < maxBytes) {
       DocumentContext dc;
       try {
@@ -103,6 +104,7 @@ public final class QueueReader implements AutoCloseable {
         int before = records.size();
         Bytes<?> in = dc.wire().bytes();
         long size = in.readRemaining();
+        long start = in.readPosition();
         try {
           if (size > 0 && in.readByte() == QueueDocuments.BATCH) {
             QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
@@ -114,8 +116,13 @@ public final class QueueReader implements AutoCloseable {
           }
         } catch (RuntimeException e) {
           records.subList(before, records.size()).clear();
-          skipped++;
-          skipReason = "document " + Long.toHexString(dc.index()) + ": " + e;
+          byte[] document = new byte[(int) Math.min(size, Integer.MAX_VALUE - 8)];
+          in.readPosition(start);
+          in.read(document);
+          if (skipped.isEmpty()) {
+            skipped = new ArrayList<>(1);
+          }
+          skipped.add(new Undecodable(dc.index(), e.toString(), document));
         }
         bytes += size;
         last = dc.index();
@@ -124,7 +131,7 @@ public final class QueueReader implements AutoCloseable {
         }
       }
     }
-    return new Polled(records, first, last, skipped, skipReason);
+    return new Polled(records, first, last, skipped);
   }
 
   /** Commits {@code index}: everything up to it was accepted. Never moves backwards. */

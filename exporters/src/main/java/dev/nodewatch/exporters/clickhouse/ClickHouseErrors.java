@@ -15,20 +15,26 @@ final class ClickHouseErrors {
 
   static final int UNKNOWN_TABLE = 60;
 
-  /** Codes saying a value of the batch cannot be inserted, whatever the retries. */
-  private static final Set<Integer> BAD_DATA = Set.of(
+  /**
+   * Codes saying a value cannot be parsed into or converted to its column's type. The sink's rows are well formed
+   * and its values fit its own table's types, so these mean a column of another type, unless one value is odd:
+   * the pipeline tells the two apart (see {@link SinkException#refusedShape}).
+   */
+  private static final Set<Integer> TYPE_ERRORS = Set.of(
       6,   // CANNOT_PARSE_TEXT
       26,  // CANNOT_PARSE_QUOTED_STRING
       27,  // CANNOT_PARSE_INPUT_ASSERTION_FAILED
       38,  // CANNOT_PARSE_DATE
       41,  // CANNOT_PARSE_DATETIME
       53,  // TYPE_MISMATCH
-      69,  // ARGUMENT_OUT_OF_BOUND
       70,  // CANNOT_CONVERT_TYPE
       72,  // CANNOT_PARSE_NUMBER
       117, // INCORRECT_DATA
+      349); // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+  /** Codes saying a value of the batch is refused by a rule of the table, whatever the retries. */
+  private static final Set<Integer> BAD_DATA = Set.of(
+      69,  // ARGUMENT_OUT_OF_BOUND
       131, // TOO_LARGE_STRING_SIZE
-      349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
       395, // FUNCTION_THROW_IF_VALUE_IS_NON_ZERO
       469); // VIOLATED_CONSTRAINT
   /** Codes asking the client to come back later. */
@@ -55,6 +61,10 @@ final class ClickHouseErrors {
     String detail = body.strip();
     if (detail.length() > MAX_DETAIL) {
       detail = detail.substring(0, MAX_DETAIL) + "…";
+    }
+    if (TYPE_ERRORS.contains(code)) {
+      return SinkException.refusedShape("clickhouse-" + code, "ClickHouse refused the data (HTTP " + status + "): "
+          + detail);
     }
     if (BAD_DATA.contains(code)) {
       return SinkException.permanent("rejected", "ClickHouse refused the data (HTTP " + status + "): " + detail, null);

@@ -58,6 +58,8 @@ public final class ClickHouseSink implements Sink {
   private LogSource lastSource;
   private String lastNode;
   private SerializedString lastColumns;
+  /** Whether the table was seen to have the columns a row needs (checked before the first insert). */
+  private volatile boolean columnsChecked;
   /** Whether the server takes a deduplication token; null until asked. */
   private volatile Boolean deduplicates;
 
@@ -85,6 +87,9 @@ public final class ClickHouseSink implements Sink {
     if (deduplicates == null) {
       deduplicates = settingExists("insert_deduplication_token");
     }
+    if (!columnsChecked) {
+      checkColumns();
+    }
     String uri = base + insertParameters
         + (deduplicates ? "&insert_deduplication_token=" + encode(config.name() + "-" + batch.id()) : "");
     Reply reply = request(uri, encode(batch.records()), config.compression().equals("gzip"));
@@ -110,8 +115,32 @@ public final class ClickHouseSink implements Sink {
       }
       table.create(this::query);
     }
+    List<String> leftOut = checkColumns();
     return "ClickHouse " + version + ", table " + table.qualifiedName() + (exists ? " exists" : " created")
-        + (deduplicates ? ", retried batches deduplicated" : ", no insert deduplication on this version");
+        + (deduplicates ? ", retried batches deduplicated" : ", no insert deduplication on this version")
+        + (leftOut.isEmpty() ? "" : ", columns it lacks left out: " + String.join(", ", leftOut));
+  }
+
+  /**
+   * Inserts skip the fields the table has no column for, so a table made with fewer columns still works; but one
+   * without a timestamp or a message would take every row and lose what matters. Such a table is an error that
+   * holds the records in the queue (retried, the sink unhealthy) until it is fixed.
+   *
+   * @return the columns the sink writes that the table lacks
+   */
+  private List<String> checkColumns() throws SinkException {
+    java.util.Set<String> present = new java.util.HashSet<>(query(table.columnsQuery()).lines().map(String::strip)
+        .filter(line -> !line.isEmpty()).toList());
+    if (present.isEmpty()) {
+      return List.of(); // no table yet: the insert's error creates it, and the next send checks again
+    }
+    List<String> missing = ClickHouseTable.REQUIRED.stream().filter(c -> !present.contains(c)).toList();
+    if (!missing.isEmpty()) {
+      throw SinkException.retryable("misconfigured", "table " + table.qualifiedName() + " has no column "
+          + String.join(", ", missing) + ": rows would arrive without it; the records wait in the queue", null);
+    }
+    columnsChecked = true;
+    return ClickHouseTable.COLUMNS.stream().filter(c -> !present.contains(c)).toList();
   }
 
   private boolean settingExists(String setting) throws SinkException {

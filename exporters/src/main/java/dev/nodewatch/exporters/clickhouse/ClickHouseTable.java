@@ -54,6 +54,18 @@ final class ClickHouseTable {
         + (deduplicationWindow ? "\nSETTINGS non_replicated_deduplication_window = 1000" : "");
   }
 
+  /** Columns without which a row is no log line: a table lacking one would take the rows and lose it. */
+  static final java.util.List<String> REQUIRED = java.util.List.of("timestamp", "message");
+  /** Every column the sink writes, in the order of {@link #ddl}. */
+  static final java.util.List<String> COLUMNS = java.util.List.of("timestamp", "timestamp_ns", "node", "namespace",
+      "pod", "pod_uid", "container", "container_id", "restart_count", "stream", "message", "labels", "file", "offset",
+      "truncated", "malformed");
+
+  /** The table's column names, one per line; nothing when it does not exist. */
+  String columnsQuery() {
+    return "SELECT name FROM system.columns WHERE database = '" + database + "' AND table = '" + table + "'";
+  }
+
   /** Creates the database and table if missing. */
   void create(Statements server) throws SinkException {
     boolean window = !server.run("SELECT name FROM system.merge_tree_settings"

@@ -15,26 +15,28 @@ public final class SinkException extends Exception {
   private final String reason;
   private final Duration retryAfter;
   private final boolean smallerMayPass;
+  private final String mismatch;
 
-  private SinkException(Kind kind, String reason, Duration retryAfter, boolean smallerMayPass, String message,
-      Throwable cause) {
+  private SinkException(Kind kind, String reason, Duration retryAfter, boolean smallerMayPass, String mismatch,
+      String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
     this.reason = reason;
     this.retryAfter = retryAfter;
     this.smallerMayPass = smallerMayPass;
+    this.mismatch = mismatch;
   }
 
   /**
    * @param reason a short, fixed word for the metric label ({@code timeout}, {@code connection}, {@code http_5xx}…)
    */
   public static SinkException retryable(String reason, String message, Throwable cause) {
-    return new SinkException(Kind.RETRYABLE, reason, null, false, message, cause);
+    return new SinkException(Kind.RETRYABLE, reason, null, false, null, message, cause);
   }
 
   /** @param retryAfter what the server asked for; null when it did not say (the backoff applies) */
   public static SinkException throttled(String reason, Duration retryAfter, String message) {
-    return new SinkException(Kind.THROTTLED, reason, retryAfter, false, message, null);
+    return new SinkException(Kind.THROTTLED, reason, retryAfter, false, null, message, null);
   }
 
   /**
@@ -42,11 +44,21 @@ public final class SinkException extends Exception {
    * {@link #throttled}, and when it keeps saying so the pipeline sends the batch in halves.
    */
   public static SinkException tooLarge(String reason, String message) {
-    return new SinkException(Kind.THROTTLED, reason, null, true, message, null);
+    return new SinkException(Kind.THROTTLED, reason, null, true, null, message, null);
+  }
+
+  /**
+   * Records refused for good with an error that a target not matching them would also give (a column of another
+   * type: every record fails to parse or convert). {@code mismatch} names the error exactly (a server's error
+   * code): the pipeline treats the sink as misconfigured when single records of the batch all fail with the same
+   * one, instead of dead-lettering every record.
+   */
+  public static SinkException refusedShape(String mismatch, String message) {
+    return new SinkException(Kind.PERMANENT, "rejected", null, false, mismatch, message, null);
   }
 
   public static SinkException permanent(String reason, String message, Throwable cause) {
-    return new SinkException(Kind.PERMANENT, reason, null, false, message, cause);
+    return new SinkException(Kind.PERMANENT, reason, null, false, null, message, cause);
   }
 
   /**
@@ -86,6 +98,11 @@ public final class SinkException extends Exception {
   /** Whether a smaller batch might be accepted where this one was not (see {@link #tooLarge}). */
   public boolean smallerMayPass() {
     return smallerMayPass;
+  }
+
+  /** The exact error, when a target that does not match the records could be the cause; null otherwise. */
+  public String mismatch() {
+    return mismatch;
   }
 
   /** What the server asked for, or null. */

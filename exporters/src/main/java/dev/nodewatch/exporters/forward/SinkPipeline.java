@@ -11,6 +11,7 @@ import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,8 @@ public final class SinkPipeline implements Component {
   private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
   /** Refusals for its size after which a batch is sent in halves. */
   private static final int SPLIT_AFTER = 3;
+  /** Halvings of a batch refused for its size: down to a sixteenth of it, then retried as it is. */
+  private static final int MAX_SPLITS = 4;
   /** The smallest refused batch that is probed for a sink refusing everything. */
   static final int PROBED_BATCH = 16;
   private static final int ALL_REFUSED = -1;
@@ -141,6 +144,7 @@ public final class SinkPipeline implements Component {
     try {
       while (sender.loop.running()) {
         InFlight batch = null;
+        List<QueueReader.Undecodable> undecodable = List.of();
         SinkBatch toSend;
         synchronized (polling) {
           QueueReader.Polled polled;
@@ -153,11 +157,8 @@ public final class SinkPipeline implements Component {
             errors.error("poll", "sink " + name + " cannot read the queue: " + e, null);
             polled = null;
           }
-          if (polled != null && polled.skipped() > 0) {
-            metrics.failed("undecodable", polled.skipped());
-            lastError = polled.skipReason();
-            errors.error("undecodable", "sink " + name + " passed " + polled.skipped()
-                + " queue document(s) it cannot decode (a damaged queue file?): " + polled.skipReason(), null);
+          if (polled != null && !polled.skipped().isEmpty()) {
+            undecodable = polled.skipped();
           }
           if (polled != null && !polled.isEmpty()) {
             batch = new InFlight(polled.lastIndex());
@@ -165,6 +166,10 @@ public final class SinkPipeline implements Component {
           }
           toSend = polled == null || polled.isEmpty() ? null : taken(polled);
         }
+        if (!undecodable.isEmpty() && !keepUndecodable(sender, undecodable)) {
+          return; // stopping: not acknowledged, so read (and kept) again after the restart
+        }
+        undecodable = List.of();
         if (batch == null) {
           sender.loop.pause(Math.min(IDLE_POLL_NANOS, config.batch().maxWait().toNanos()));
           continue;
@@ -177,6 +182,39 @@ public final class SinkPipeline implements Component {
     } finally {
       closeQuietly(sender.sink);
     }
+  }
+
+  /**
+   * Queue documents the reader could not decode go to the dead-letter queue as they are (base64), with the error:
+   * nothing is dropped, and the records polled with them are sent as usual.
+   */
+  private boolean keepUndecodable(Sender sender, List<QueueReader.Undecodable> documents) {
+    for (QueueReader.Undecodable document : documents) {
+      metrics.failed("undecodable", 1);
+      lastError = "queue document " + Long.toHexString(document.index()) + ": " + document.error();
+      errors.error("undecodable", "sink " + name + " cannot decode " + lastError + " (a damaged queue file?); kept "
+          + "in the dead-letter queue " + deadLetters.directory(), null);
+      if (!keepDeadLetter(sender, () -> undecodableEntry(document))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private String undecodableEntry(QueueReader.Undecodable document) throws IOException {
+    StringWriter out = new StringWriter();
+    try (JsonGenerator entry = json.createGenerator(out)) {
+      entry.writeStartObject();
+      entry.writeStringField("time", Instant.now().toString());
+      entry.writeStringField("sink", name);
+      entry.writeStringField("reason", "undecodable");
+      entry.writeStringField("error", document.error());
+      entry.writeStringField("queue_index", Long.toHexString(document.index()));
+      entry.writeFieldName("document_base64");
+      entry.writeBinary(document.document());
+      entry.writeEndObject();
+    }
+    return out.toString();
   }
 
   /** The polled records this sink's filter takes, as one batch. */
@@ -218,7 +256,7 @@ public final class SinkPipeline implements Component {
     long backoff = config.retry().initial().toNanos();
     while (true) {
       try {
-        return deliver(sender, batch, true);
+        return deliver(sender, batch, 0);
       } catch (RuntimeException | Error e) {
         metrics.failed("error", batch.size());
         lastError = e.toString();
@@ -237,9 +275,9 @@ public final class SinkPipeline implements Component {
   /**
    * Sends until the sink accepted the batch or refused its records for good; false when stopping first.
    *
-   * @param whole whether this is a whole polled batch, not a part of one being split
+   * @param splits how many times the polled batch was halved to make this one (0: the whole batch)
    */
-  private boolean deliver(Sender sender, SinkBatch batch, boolean whole) {
+  private boolean deliver(Sender sender, SinkBatch batch, int splits) {
     long backoff = config.retry().initial().toNanos();
     int shortOfResources = 0;
     while (true) {
@@ -268,19 +306,20 @@ public final class SinkPipeline implements Component {
         metrics.failed(e.reason(), batch.size());
         lastError = e.getMessage();
         if (e.kind() == SinkException.Kind.PERMANENT) {
-          int probe = whole ? probe(sender, batch, e) : NOT_PROBED;
+          int probe = splits == 0 ? probe(sender, batch, e) : NOT_PROBED;
           if (probe != ALL_REFUSED) {
             markHealthy(); // it answered: the records are at fault, not the sink
             return probe >= 0
-                ? deliverParts(sender, batch.part(0, probe), batch.part(probe + 1, batch.size()))
-                : refused(sender, batch, e);
+                ? deliverParts(sender, 1, batch.part(0, probe), batch.part(probe + 1, batch.size()))
+                : refused(sender, batch, splits, e);
           }
         }
-        if (e.smallerMayPass() && ++shortOfResources >= SPLIT_AFTER && batch.size() > 1) {
+        // halved at most 4 times: a server short of memory for every insert would otherwise get single rows
+        if (e.smallerMayPass() && ++shortOfResources >= SPLIT_AFTER && batch.size() > 1 && splits < MAX_SPLITS) {
           log.warn("sink {} keeps refusing a batch of {} records for its size; sending it in halves: {}", name,
               batch.size(), e.getMessage());
           int half = batch.size() / 2;
-          return deliverParts(sender, batch.part(0, half), batch.part(half, batch.size()));
+          return deliverParts(sender, splits + 1, batch.part(0, half), batch.part(half, batch.size()));
         }
         if (e.kind() != SinkException.Kind.PERMANENT) {
           health = new Health(false, e.getMessage(), Instant.now());
@@ -314,9 +353,9 @@ public final class SinkPipeline implements Component {
   }
 
   /** Sends parts of a batch one after the other (empty ones skipped); false when stopping first. */
-  private boolean deliverParts(Sender sender, SinkBatch... parts) {
+  private boolean deliverParts(Sender sender, int splits, SinkBatch... parts) {
     for (SinkBatch part : parts) {
-      if (part.size() > 0 && !deliver(sender, part, false)) {
+      if (part.size() > 0 && !deliver(sender, part, splits)) {
         return false;
       }
     }
@@ -325,18 +364,21 @@ public final class SinkPipeline implements Component {
 
   /**
    * Tells a sink that refuses what it is sent from records it cannot take: when a batch of {@value #PROBED_BATCH}
-   * or more is refused for good, its first, middle and last records are sent alone. When each is refused for the
-   * same reason the sink is taken to be misconfigured (a table whose columns do not match, say): splitting the
-   * batch would put every record in the dead-letter queue, one request each, so instead the batch is retried, the
-   * sink reported unhealthy, and the queue holds the records until someone fixes the sink. (Three bad records in
-   * exactly those places of an otherwise good batch is the price: that batch waits too.)
+   * or more is refused for good with an error a mismatched target gives ({@link SinkException#mismatch}: a value
+   * that does not parse into its column, not a rule of the table such as a constraint), its first, middle and last
+   * records are sent alone. When each is refused with exactly that error the sink is taken to be misconfigured (a
+   * column of another type): splitting the batch would put every record in the dead-letter queue, one request
+   * each, so instead the batch is retried, the sink reported unhealthy, and the queue holds the records until
+   * someone fixes the sink. (Three records in exactly those places that fail to parse while the rest do not is the
+   * price: that batch waits too. The sink's own rows always parse into its own table, so it takes a table changed
+   * by hand.)
    *
    * @return the position of the first probe the sink accepted, {@link #ALL_REFUSED}, or {@link #NOT_PROBED} when
    *     the batch is small or a probe met another kind of failure
    */
   private int probe(Sender sender, SinkBatch batch, SinkException refusal) {
-    if (batch.size() < PROBED_BATCH) {
-      return NOT_PROBED;
+    if (batch.size() < PROBED_BATCH || refusal.mismatch() == null) {
+      return NOT_PROBED; // only an error a mismatched target gives can mean one
     }
     for (int position : new int[] {0, batch.size() / 2, batch.size() - 1}) {
       long started = System.nanoTime();
@@ -349,8 +391,8 @@ public final class SinkPipeline implements Component {
         }
       } catch (SinkException e) {
         metrics.request(System.nanoTime() - started);
-        if (e.kind() != SinkException.Kind.PERMANENT || !e.reason().equals(refusal.reason())) {
-          return NOT_PROBED;
+        if (!refusal.mismatch().equals(e.mismatch())) {
+          return NOT_PROBED; // another error, or none of that kind: the records differ, the batch is split
         }
       } catch (RuntimeException e) {
         return NOT_PROBED; // the batch is split as usual, and meets the fault there
@@ -366,23 +408,37 @@ public final class SinkPipeline implements Component {
    * A batch refused for good: one record goes to the dead-letter queue; more are split in halves and each sent
    * again, so only the records at fault end there (about 2·log2(n) requests for one bad record in n).
    */
-  private boolean refused(Sender sender, SinkBatch batch, SinkException e) {
+  private boolean refused(Sender sender, SinkBatch batch, int splits, SinkException e) {
     if (batch.size() == 1) {
       errors.error("refused", "sink " + name + " refused a record for good (kept in the dead-letter queue "
           + deadLetters.directory() + "): " + e.getMessage(), null);
       return deadLetter(sender, batch.records().get(0), e.reason(), e.getMessage());
     }
     int half = batch.size() / 2;
-    return deliverParts(sender, batch.part(0, half), batch.part(half, batch.size()));
+    return deliverParts(sender, splits + 1, batch.part(0, half), batch.part(half, batch.size()));
   }
 
   /** Keeps a refused record; false when stopping before it could be written (the disk may be full). */
   private boolean deadLetter(Sender sender, LogRecord record, String reason, String error) {
+    if (!keepDeadLetter(sender, () -> deadLetterEntry(record, reason, error))) {
+      return false;
+    }
+    metrics.deadLettered(1);
+    return true;
+  }
+
+  /** Makes one dead-letter entry. */
+  @FunctionalInterface
+  private interface Entry {
+    String json() throws IOException;
+  }
+
+  /** Writes an entry to the dead-letter queue, retrying until it is written; false when stopping first. */
+  private boolean keepDeadLetter(Sender sender, Entry entry) {
     long backoff = config.retry().initial().toNanos();
     while (true) {
       try {
-        deadLetters.add(deadLetterEntry(record, reason, error));
-        metrics.deadLettered(1);
+        deadLetters.add(entry.json());
         return true;
       } catch (IOException | RuntimeException e) {
         errors.error("dead-letter", "sink " + name + " cannot write its dead-letter queue; retrying: " + e, null);

@@ -50,8 +50,8 @@ public final class KafkaSink implements Sink {
   private final RecordJson json = new RecordJson();
   /** Jackson's own growable buffer: unlike ByteArrayOutputStream it takes no lock per write, copy and reset. */
   private final ByteArrayBuilder buffer = new ByteArrayBuilder(1024);
-  /** One generator for every message: making one per record cost more than writing the record. */
-  private final JsonGenerator generator;
+  /** One generator for every message (making one per record cost more than writing the record); null after a fault. */
+  private JsonGenerator generator;
 
   private LogSource lastSource;
   private byte[] lastKey;
@@ -66,7 +66,11 @@ public final class KafkaSink implements Sink {
     this.producerSettings = KafkaProducerSettings.of(config);
     this.producer = newProducer();
     this.topic = new TopicTemplate(config.topic());
-    this.generator = new JsonFactory().createGenerator(buffer).setRootValueSeparator(null);
+    this.generator = newGenerator();
+  }
+
+  private JsonGenerator newGenerator() throws IOException {
+    return new JsonFactory().createGenerator(buffer).setRootValueSeparator(null);
   }
 
   private KafkaProducer<byte[], byte[]> newProducer() {
@@ -102,10 +106,10 @@ public final class KafkaSink implements Sink {
       dropProducer();
       throw SinkException.retryable("producer", "the Kafka producer failed (made anew for the retry): " + e, e);
     } catch (IOException e) {
+      // the shared generator may be mid-record: the next batch starts with a new one
+      buffer.reset();
+      generator = null;
       throw SinkException.retryable("encode", "cannot encode a record for Kafka: " + e, e);
-    }
-    if (Thread.currentThread().isInterrupted()) {
-      throw SinkException.retryable("interrupted", "interrupted while waiting for Kafka", null);
     }
     List<Rejection> rejected = new ArrayList<>();
     SinkException retry = null;
@@ -181,6 +185,9 @@ public final class KafkaSink implements Sink {
   }
 
   private byte[] value(LogRecord record) throws IOException {
+    if (generator == null) {
+      generator = newGenerator();
+    }
     json.write(record, generator);
     generator.flush();
     byte[] value = buffer.toByteArray();

@@ -237,6 +237,22 @@ class ClickHouseSinkTest {
   }
 
   @Test
+  void aTableWithoutAMessageColumnHoldsTheRecordsInsteadOfTakingRowsWithoutTheirMessage() throws Exception {
+    server.query("CREATE TABLE nodewatch_test.logs_no_message (timestamp DateTime, namespace String, pod String)"
+        + " ENGINE = MergeTree PARTITION BY toDate(timestamp) ORDER BY (namespace, timestamp)");
+    write(1, 500, null);
+    SinkMetrics metrics = start(config("logs_no_message", 1_000));
+    await(() -> metrics.failedEvents().getOrDefault("misconfigured", 0.0) >= 500, "refused for the table");
+    assertThat(count("logs_no_message")).isZero();
+    assertThat(pipeline.lastError()).contains("has no column message");
+    server.query("ALTER TABLE nodewatch_test.logs_no_message ADD COLUMN message String");
+    await(() -> count("logs_no_message") == 500, "every row once the column exists; " + pipeline.lastError());
+    assertThat(server.query("SELECT count() FROM nodewatch_test.logs_no_message WHERE message = ''").strip())
+        .isEqualTo("0");
+    assertThat(metrics.deadLetteredEvents()).isZero();
+  }
+
+  @Test
   void aServerOutageHoldsTheRecordsInTheQueueUntilItIsBack() throws Exception {
     SinkConfig.ClickHouse config = config("logs_outage", 1_000);
     write(1, 2_000, null);

@@ -336,7 +336,7 @@ class SinkPipelineTest {
       @Override
       public List<Rejection> send(SinkBatch batch) throws SinkException {
         if (wrongTable.get()) {
-          throw SinkException.permanent("rejected", "Code: 53, type mismatch for column timestamp", null);
+          throw SinkException.refusedShape("clickhouse-53", "Code: 53, type mismatch for column timestamp");
         }
         return real.send(batch);
       }
@@ -349,6 +349,33 @@ class SinkPipelineTest {
     await(() -> pipeline.metrics().sentEvents() == 500 && queue.reader("schema").lagDocuments() == 0);
     assertThat(Files.readAllLines(out)).hasSize(500);
     assertThat(pipeline.metrics().deadLetteredEvents()).isZero();
+  }
+
+  @Test
+  void aQueueDocumentThatCannotBeDecodedIsKeptInTheDeadLetterQueueAndTheRecordsAroundItArrive() throws Exception {
+    try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue raw =
+            net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir.resolve("queue"))
+                .rollCycle(net.openhft.chronicle.queue.RollCycles.FIVE_MINUTELY).build();
+        net.openhft.chronicle.queue.ExcerptAppender appender = raw.createAppender()) {
+      // a batch document (kind 1) whose header ends early: what a damaged file would hold
+      appender.writeBytes(net.openhft.chronicle.bytes.Bytes.wrapForRead(new byte[] {1, 1, 2}));
+    }
+    LogQueue.Batch after = queue.batch(new LogSource(new FileIdentity(1, 2, 3, 4), "/var/log/pods/ns_p_u/c/0.log",
+        "ns", "p", "u", "c", "id", 2, Map.of()));
+    after.add(1_764_064_800_000_000_000L, false, false, false, 5000, "after the damage");
+    queue.append(after, 5100);
+    Path out = dir.resolve("undecodable.ndjson");
+    SinkPipeline pipeline = start(config("damaged", 1000, null), () -> new FileSink(out));
+    await(() -> pipeline.metrics().sentEvents() == 501 && queue.reader("damaged").lagDocuments() == 0);
+    assertThat(Files.readAllLines(out)).hasSize(501).last().asString().contains("after the damage");
+    List<JsonNode> dead = new ArrayList<>();
+    ObjectMapper json = new ObjectMapper();
+    deadLetters.forEach(entry -> dead.add(readTree(json, entry)));
+    assertThat(dead).singleElement().satisfies(entry -> {
+      assertThat(entry.path("reason").asText()).isEqualTo("undecodable");
+      assertThat(entry.path("document_base64").asText()).isEqualTo("AQEC");
+    });
+    assertThat(pipeline.metrics().failedEvents()).containsEntry("undecodable", 1.0);
   }
 
   @Test
