@@ -199,12 +199,7 @@ public final class ClickHouseSink implements Sink {
     LogSource source = record.source();
     if (source != lastSource || !record.node().equals(lastNode)) {
       lastColumns = RecordJson.fragment(json, columns -> {
-        columns.writeStringField("node", record.node());
-        columns.writeStringField("namespace", source.namespace());
-        columns.writeStringField("pod", source.pod());
-        columns.writeStringField("pod_uid", source.podUid());
-        columns.writeStringField("container", source.container());
-        columns.writeStringField("container_id", source.containerId());
+        RecordJson.writeWhere(record, columns);
         columns.writeNumberField("restart_count", source.restartCount());
         columns.writeStringField("labels", labelsJson(source.labels()));
         columns.writeStringField("file", source.path());

@@ -120,12 +120,7 @@ public final class RecordJson {
     LogSource source = record.source();
     if (source != lastSource || !record.node().equals(lastNode)) {
       lastSourceFields = fragment(factory, json -> {
-        json.writeStringField("node", record.node());
-        json.writeStringField("namespace", source.namespace());
-        json.writeStringField("pod", source.pod());
-        json.writeStringField("pod_uid", source.podUid());
-        json.writeStringField("container", source.container());
-        json.writeStringField("container_id", source.containerId());
+        writeWhere(record, json);
         if (source.restartCount() >= 0) {
           json.writeNumberField("restart_count", source.restartCount());
         }
@@ -142,6 +137,17 @@ public final class RecordJson {
       lastNode = record.node();
     }
     return lastSourceFields;
+  }
+
+  /** The fields naming where a record comes from: node, namespace, pod, pod_uid, container, container_id. */
+  public static void writeWhere(LogRecord record, JsonGenerator json) throws IOException {
+    LogSource source = record.source();
+    json.writeStringField("node", record.node());
+    json.writeStringField("namespace", source.namespace());
+    json.writeStringField("pod", source.pod());
+    json.writeStringField("pod_uid", source.podUid());
+    json.writeStringField("container", source.container());
+    json.writeStringField("container_id", source.containerId());
   }
 
   /** Writes fields of an object being written. */

@@ -11,7 +11,6 @@ import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.io.ByteArrayOutputStream;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -202,19 +201,11 @@ public final class SinkPipeline implements Component {
   }
 
   private String undecodableEntry(QueueReader.Undecodable document) throws IOException {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator entry = json.createGenerator(out)) {
-      entry.writeStartObject();
-      entry.writeStringField("time", Instant.now().toString());
-      entry.writeStringField("sink", name);
-      entry.writeStringField("reason", "undecodable");
-      entry.writeStringField("error", document.error());
+    return deadLetterEntry("undecodable", document.error(), document.document().length, entry -> {
       entry.writeStringField("queue_index", Long.toHexString(document.index()));
       entry.writeFieldName("document_base64");
       entry.writeBinary(document.document());
-      entry.writeEndObject();
-    }
-    return out.toString();
+    });
   }
 
   /** The polled records this sink's filter takes, as one batch. */
@@ -451,16 +442,23 @@ public final class SinkPipeline implements Component {
   }
 
   private String deadLetterEntry(LogRecord record, String reason, String error) throws IOException {
-    // bytes, not a Writer: the record's message is written as the UTF-8 it is
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + record.messageUtf8().length);
+    return deadLetterEntry(reason, error, record.messageUtf8().length, entry -> {
+      entry.writeFieldName("record");
+      new RecordJson().write(record, entry); // rare, and senders may dead-letter at once
+    });
+  }
+
+  /** An entry: when, which sink, why, the server's error, then what was refused. */
+  private String deadLetterEntry(String reason, String error, int size, RecordJson.Fields what) throws IOException {
+    // bytes, not a Writer: a record's message is written as the UTF-8 it is
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + size);
     try (JsonGenerator entry = json.createGenerator(out)) {
       entry.writeStartObject();
       entry.writeStringField("time", Instant.now().toString());
       entry.writeStringField("sink", name);
       entry.writeStringField("reason", reason);
       entry.writeStringField("error", error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error);
-      entry.writeFieldName("record");
-      new RecordJson().write(record, entry); // rare, and senders may dead-letter at once
+      what.write(entry);
       entry.writeEndObject();
     }
     return out.toString(StandardCharsets.UTF_8);
