@@ -168,7 +168,6 @@ public final class SinkPipeline implements Component {
         if (!undecodable.isEmpty() && !keepUndecodable(sender, undecodable)) {
           return; // stopping: not acknowledged, so read (and kept) again after the restart
         }
-        undecodable = List.of();
         if (batch == null) {
           sender.loop.pause(Math.min(IDLE_POLL_NANOS, config.batch().maxWait().toNanos()));
           continue;
