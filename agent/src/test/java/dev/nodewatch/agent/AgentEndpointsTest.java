@@ -63,6 +63,19 @@ class AgentEndpointsTest {
         .doesNotContain("# EOF");
   }
 
+  /** The body goes out as the chunks it was rendered in; the length announced must be theirs together. */
+  @Test
+  void metricsAnnounceTheirLengthAndAnswerHeadWithoutABody() throws Exception {
+    HttpResponse<byte[]> get = http.send(request("/metrics", Map.of()).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(get.headers().firstValue("content-length")).contains(Integer.toString(get.body().length));
+    assertThat(new String(get.body(), StandardCharsets.UTF_8)).endsWith("\n").contains("# TYPE node_load1 gauge");
+    HttpResponse<byte[]> head = http.send(request("/metrics", Map.of())
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+  }
+
   @Test
   void metricsNegotiateOpenMetrics() throws Exception {
     HttpResponse<String> response = get("/metrics",

@@ -7,11 +7,13 @@ import dev.nodewatch.collectors.runtime.RecentErrors;
 import dev.nodewatch.exporters.prometheus.PrometheusExposition;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -103,15 +105,32 @@ public final class MetricsServer implements Component {
     }
     vertx.executeBlocking(() -> exposition.render(accept, names), false).onComplete(ar -> {
       if (ar.succeeded()) {
-        request.response()
-            .putHeader(HttpHeaders.CONTENT_TYPE, ar.result().contentType())
-            .end(ar.result().body());
+        send(request, ar.result());
       } else {
         errors.error("render", "rendering /metrics failed", ar.cause());
         recentErrors.add(name(), "rendering /metrics failed: " + ar.cause());
         text(request, 500, "rendering metrics failed: " + ar.cause().getMessage() + "\n");
       }
     });
+  }
+
+  /**
+   * Writes the body's chunks as they are, without joining them into one buffer first. A HEAD request gets the
+   * headers alone: Vert.x leaves out the body of {@code end(buffer)} for HEAD, not that of {@code write}.
+   */
+  private static void send(HttpServerRequest request, PrometheusExposition.Rendered rendered) {
+    HttpServerResponse response = request.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, rendered.contentType())
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(rendered.length()));
+    List<Buffer> chunks = rendered.chunks();
+    if (request.method() == HttpMethod.HEAD || chunks.isEmpty()) {
+      response.end();
+      return;
+    }
+    for (int i = 0; i < chunks.size() - 1; i++) {
+      response.write(chunks.get(i));
+    }
+    response.end(chunks.get(chunks.size() - 1));
   }
 
   static void text(HttpServerRequest request, int status, String body) {

@@ -4,6 +4,7 @@ import dev.nodewatch.collectors.metrics.ReadBuffer;
 import dev.nodewatch.collectors.metrics.SkippedLines;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -36,19 +37,54 @@ final class CgroupFiles {
    * once a minute, and the rest of the cgroup and of the collection goes on.
    */
   String text(Path file) {
+    int length = read(file, ReadBuffer.Kind.ONE_RECORD);
+    return length < 0 ? null : new String(buffers.get().bytes(), 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Reads the file into this thread's buffer, where the parsers below take it from: its length, or -1 when it is
+   * missing or unreadable (see {@link #text}).
+   */
+  private int read(Path file, ReadBuffer.Kind kind) {
     try {
-      return buffers.get().asciiOrNull(file);
+      return buffers.get().read(file, kind);
     } catch (IOException e) {
       skipped.add(COLLECTOR);
       log.error("unreadable", "cannot read " + file + ", its values are left out: " + e, null);
-      return null;
+      return -1;
     }
   }
 
   /** A single-number file, {@code max} as 0, or null when missing or garbage. */
   Long number(Path file) {
-    String text = text(file);
-    return text == null ? null : parse(text.strip());
+    int length = read(file, ReadBuffer.Kind.ONE_RECORD);
+    if (length < 0) {
+      return null;
+    }
+    byte[] b = buffers.get().bytes();
+    int end = length;
+    while (end > 0 && (b[end - 1] & 0xff) <= ' ') {
+      end--;
+    }
+    return parse(b, skipBlanks(b, 0, end), end);
+  }
+
+  /**
+   * {@link #parse(String)} of {@code b[from, to)}; plain digits, nearly every value, are read without making a
+   * string.
+   */
+  private Long parse(byte[] b, int from, int to) {
+    if (from < to && to - from <= 18) {
+      long n = 0;
+      int i = from;
+      for (; i < to && b[i] >= '0' && b[i] <= '9'; i++) {
+        n = n * 10 + (b[i] - '0');
+      }
+      if (i == to) {
+        return n;
+      }
+    }
+    return parse(new String(b, from, to - from, StandardCharsets.ISO_8859_1));
   }
 
   /** Parses a number or {@code max}, counting garbage as skipped. */
@@ -75,28 +111,22 @@ final class CgroupFiles {
    * which a collection uses 4, in each of a thousand cgroups.
    */
   Map<String, Long> keyed(Path file, String... wanted) {
-    String text = text(file);
     Map<String, Long> out = new HashMap<>(wanted.length * 2);
-    if (text == null) {
-      return out;
-    }
-    int length = text.length();
+    int length = read(file, ReadBuffer.Kind.ONE_RECORD);
+    byte[] b = buffers.get().bytes();
     int pos = 0;
     while (pos < length) {
-      int eol = text.indexOf('\n', pos);
-      if (eol < 0) {
-        eol = length;
-      }
-      int keyStart = skipBlanks(text, pos, eol);
-      int keyEnd = skipWord(text, keyStart, eol);
-      int valueStart = skipBlanks(text, keyEnd, eol);
-      int valueEnd = skipWord(text, valueStart, eol);
-      if (keyStart < eol && (valueStart == eol || skipBlanks(text, valueEnd, eol) != eol)) {
+      int eol = endOfLine(b, pos, length);
+      int keyStart = skipBlanks(b, pos, eol);
+      int keyEnd = skipWord(b, keyStart, eol);
+      int valueStart = skipBlanks(b, keyEnd, eol);
+      int valueEnd = skipWord(b, valueStart, eol);
+      if (keyStart < eol && (valueStart == eol || skipBlanks(b, valueEnd, eol) != eol)) {
         skipped.add(COLLECTOR); // one field, or more than two
       } else if (keyStart < eol) {
         for (String key : wanted) {
-          if (key.length() == keyEnd - keyStart && text.startsWith(key, keyStart)) {
-            Long value = parse(text.substring(valueStart, valueEnd));
+          if (sameAscii(key, b, keyStart, keyEnd)) {
+            Long value = parse(b, valueStart, valueEnd);
             if (value != null) {
               out.put(key, value);
             }
@@ -109,15 +139,34 @@ final class CgroupFiles {
     return out;
   }
 
-  private static int skipBlanks(String text, int from, int to) {
-    while (from < to && text.charAt(from) <= ' ') {
+  private static boolean sameAscii(String key, byte[] b, int from, int to) {
+    if (key.length() != to - from) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      if (key.charAt(i) != b[from + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int endOfLine(byte[] b, int from, int to) {
+    while (from < to && b[from] != '\n') {
       from++;
     }
     return from;
   }
 
-  private static int skipWord(String text, int from, int to) {
-    while (from < to && text.charAt(from) > ' ') {
+  private static int skipBlanks(byte[] b, int from, int to) {
+    while (from < to && (b[from] & 0xff) <= ' ') {
+      from++;
+    }
+    return from;
+  }
+
+  private static int skipWord(byte[] b, int from, int to) {
+    while (from < to && (b[from] & 0xff) > ' ') {
       from++;
     }
     return from;
@@ -129,22 +178,23 @@ final class CgroupFiles {
    * is the sum of the container cgroups discovery found under it, which saves listing every container directory.
    */
   CgroupStats.Pids members(Path dir, Long tasks) {
-    String procs = text(dir.resolve("cgroup.procs"));
-    if (procs == null) {
+    int length = read(dir.resolve("cgroup.procs"), ReadBuffer.Kind.RECORDS);
+    if (length < 0) {
       return new CgroupStats.Pids(null, tasks, null);
     }
+    byte[] b = buffers.get().bytes();
     long count = 0;
     Long first = null;
-    int start = 0;
-    for (int nl; start < procs.length(); start = nl + 1) {
-      nl = procs.indexOf('\n', start);
-      if (nl < 0) {
-        nl = procs.length();
-      }
+    for (int start = 0, nl; start < length; start = nl + 1) {
+      nl = endOfLine(b, start, length);
       if (nl > start) {
         count++;
         if (first == null) {
-          first = parse(procs.substring(start, nl).strip());
+          int end = nl;
+          while (end > start && (b[end - 1] & 0xff) <= ' ') {
+            end--;
+          }
+          first = parse(b, skipBlanks(b, start, end), end);
         }
       }
     }

@@ -18,12 +18,35 @@ public final class ReadBuffer {
   private ByteBuffer buffer = ByteBuffer.allocateDirect(4096);
   private byte[] bytes = new byte[4096];
 
+  /** Which files a read that leaves room in the buffer has read to the end. */
+  public enum Kind {
+    /**
+     * A kernfs attribute printed by one call into the kernel's buffer (a value, {@code cpu.stat}, {@code io.stat}), or
+     * a regular file: a read that does not fill the buffer has given everything, which saves the second read that
+     * would only return end of file (a sixth of the cost of reading such a file here).
+     */
+    ONE_RECORD,
+    /**
+     * A file printed one record per entry ({@code cgroup.procs}): the kernel may stop a read short once its own
+     * page-sized buffer is full, so it is read until end of file.
+     */
+    RECORDS
+  }
+
   /**
-   * The whole file as ASCII text (kernel interfaces write nothing else), or null when it does not exist. Reads until
-   * end of file, so it suits cgroup and sysfs files; {@code /proc/sys} files answer only a first read, which this
-   * also handles since the buffer holds any sysctl value.
+   * The whole file as ASCII text (kernel interfaces write nothing else), or null when it does not exist.
+   * {@code /proc/sys} files answer only a first read, which this also handles since the buffer holds any sysctl value.
    */
-  public String asciiOrNull(Path file) throws IOException {
+  public String asciiOrNull(Path file, Kind kind) throws IOException {
+    int length = read(file, kind);
+    return length < 0 ? null : new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Reads the whole file into {@link #bytes()}, where it stays until the next read: the parsers of cgroup files take
+   * their numbers from there without a string per file. Returns the length, or -1 when the file does not exist.
+   */
+  public int read(Path file, Kind kind) throws IOException {
     buffer.clear();
     try (FileChannel channel = FileChannel.open(file)) {
       while (channel.read(buffer) > 0) {
@@ -32,16 +55,23 @@ public final class ReadBuffer {
           buffer.flip();
           larger.put(buffer);
           buffer = larger;
+        } else if (kind == Kind.ONE_RECORD) {
+          break;
         }
       }
     } catch (NoSuchFileException e) {
-      return null;
+      return -1;
     }
     int length = buffer.position();
     if (bytes.length < length) {
       bytes = new byte[buffer.capacity()];
     }
     buffer.flip().get(bytes, 0, length);
-    return new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
+    return length;
+  }
+
+  /** The last file read, from index 0 to the length {@link #read} returned. */
+  public byte[] bytes() {
+    return bytes;
   }
 }

@@ -3,7 +3,6 @@ package dev.nodewatch.exporters.prometheus;
 import dev.nodewatch.collectors.metrics.MetricFamily;
 import dev.nodewatch.collectors.metrics.MetricType;
 import dev.nodewatch.collectors.metrics.Sample;
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -28,7 +27,7 @@ final class FamilyTextWriter {
   /** Integers up to 2^53 are exact in a double and print as digits; beyond that, Java's double notation. */
   private static final double EXACT = 9_007_199_254_740_992d;
 
-  private final Buffer out;
+  private final BodyChunks out;
   private final boolean openMetrics;
   private final byte[] stage = new byte[STAGE];
   private final byte[] number = new byte[20];
@@ -37,9 +36,17 @@ final class FamilyTextWriter {
    * the same String objects in each of its ~40 series, so they are escaped once per render and copied after.
    */
   private final java.util.IdentityHashMap<String, byte[]> encoded = new java.util.IdentityHashMap<>();
+  /** Label blocks by the identity of their value list; see {@link #labels}. */
+  private final java.util.IdentityHashMap<List<String>, EncodedLabels> blocks = new java.util.IdentityHashMap<>();
   private int used;
+  /** How often the stage went to the body: a label block written without one is whole in the stage. */
+  private long flushes;
 
-  FamilyTextWriter(Buffer out, boolean openMetrics) {
+  private record EncodedLabels(List<String> names, byte[] bytes) {}
+
+  private static final EncodedLabels SEEN_ONCE = new EncodedLabels(List.of(), null);
+
+  FamilyTextWriter(BodyChunks out, boolean openMetrics) {
     this.out = out;
     this.openMetrics = openMetrics;
   }
@@ -78,18 +85,7 @@ final class FamilyTextWriter {
       ascii(name);
       List<String> values = sample.labelValues();
       if (!labelNames.isEmpty()) {
-        put('{');
-        for (int i = 0; i < labelNames.size(); i++) {
-          if (i > 0) {
-            put(',');
-          }
-          ascii(labelNames.get(i));
-          put('=');
-          put('"');
-          labelValue(values.get(i));
-          put('"');
-        }
-        put('}');
+        labels(labelNames, values);
       }
       put(' ');
       value(sample.value());
@@ -97,9 +93,57 @@ final class FamilyTextWriter {
     }
   }
 
-  /** Hands what is staged to the buffer; call before anything else writes to it. */
+  /**
+   * {@code {name="value",...}}. A container's series share one list of label values across some 35 families, so a
+   * block whose list comes back is encoded once per render and copied after, as long as the label names are the same.
+   * Lists seen once (a series with a label of its own) are written but not kept.
+   */
+  private void labels(List<String> names, List<String> values) {
+    EncodedLabels block = blocks.get(values);
+    if (block != null && block.bytes() != null && block.names().equals(names)) {
+      byte[] bytes = block.bytes();
+      if (bytes.length > STAGE - used) {
+        flush();
+      }
+      System.arraycopy(bytes, 0, stage, used, bytes.length);
+      used += bytes.length;
+      return;
+    }
+    if (block == null) {
+      writeLabels(names, values);
+      blocks.put(values, SEEN_ONCE);
+      return;
+    }
+    if (STAGE - used < STAGE / 4) {
+      flush();
+    }
+    long flushesBefore = flushes;
+    int start = used;
+    writeLabels(names, values);
+    if (flushes == flushesBefore) { // the whole block is in the stage; a longer one is not kept
+      blocks.put(values, new EncodedLabels(names, java.util.Arrays.copyOfRange(stage, start, used)));
+    }
+  }
+
+  private void writeLabels(List<String> names, List<String> values) {
+    put('{');
+    for (int i = 0; i < names.size(); i++) {
+      if (i > 0) {
+        put(',');
+      }
+      ascii(names.get(i));
+      put('=');
+      put('"');
+      labelValue(values.get(i));
+      put('"');
+    }
+    put('}');
+  }
+
+  /** Hands what is staged to the body; call before anything else writes to it. */
   void flush() {
-    out.appendBytes(stage, 0, used);
+    flushes++;
+    out.append(stage, 0, used);
     used = 0;
   }
 
@@ -116,7 +160,7 @@ final class FamilyTextWriter {
     if (length > STAGE - used) {
       flush();
       if (length > STAGE) {
-        out.appendString(s, "ISO-8859-1");
+        out.append(s.getBytes(StandardCharsets.ISO_8859_1));
         return;
       }
     }
@@ -139,7 +183,7 @@ final class FamilyTextWriter {
     if (bytes.length > STAGE - used) {
       flush();
       if (bytes.length > STAGE) {
-        out.appendBytes(bytes);
+        out.append(bytes);
         return;
       }
     }
@@ -157,7 +201,7 @@ final class FamilyTextWriter {
     if (length * 3 > STAGE - used) {
       flush();
       if (length * 3 > STAGE) {
-        out.appendBytes(escape(s, quotes).getBytes(StandardCharsets.UTF_8));
+        out.append(escape(s, quotes).getBytes(StandardCharsets.UTF_8));
         return;
       }
     }

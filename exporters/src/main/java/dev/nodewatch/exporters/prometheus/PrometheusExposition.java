@@ -24,19 +24,12 @@ import java.util.function.Supplier;
  */
 public final class PrometheusExposition {
 
-  private static final int MIN_BODY_BYTES = 64 * 1024;
-
   /** Below this many samples a second thread costs more than it saves. */
   private static final int PARALLEL_SAMPLES = 10_000;
 
   private final CollectorRegistry registry;
   private final Supplier<List<MetricFamily>> collected;
   private final Executor helper;
-  /**
-   * The last body's size: the next buffer starts a little larger, instead of doubling its way from 64 KiB to the
-   * megabytes of a node with many containers, copying the body at each step.
-   */
-  private volatile int lastBodyBytes = MIN_BODY_BYTES;
 
   /**
    * @param collected what the host and container collectors give at scrape time
@@ -53,8 +46,20 @@ public final class PrometheusExposition {
     this(registry, collected, null);
   }
 
-  /** The body and its content type. */
-  public record Rendered(String contentType, Buffer body) {}
+  /**
+   * The body, as chunks to write in order, and its content type.
+   *
+   * @param length the body's length in bytes, the sum of the chunks'
+   */
+  public record Rendered(String contentType, List<Buffer> chunks, int length) {
+
+    /** The body in one buffer: a copy, for tests and small bodies. */
+    public Buffer body() {
+      Buffer all = Buffer.buffer(length);
+      chunks.forEach(all::appendBuffer);
+      return all;
+    }
+  }
 
   /**
    * Collects and writes everything.
@@ -69,22 +74,20 @@ public final class PrometheusExposition {
     Enumeration<MetricFamilySamples> samples = names.isEmpty()
         ? registry.metricFamilySamples()
         : registry.filteredMetricFamilySamples(wanted);
-    int expected = lastBodyBytes;
-    Buffer body = Buffer.buffer(Math.max(MIN_BODY_BYTES, expected + expected / 8));
+    BodyChunks body = new BodyChunks();
     boolean openMetrics = contentType.equals(TextFormat.CONTENT_TYPE_OPENMETRICS_100);
     List<MetricFamily> selected = wanted.isEmpty() ? families
         : families.stream().filter(f -> wanted.contains(f.name())).toList();
     writeFamilies(selected, body, openMetrics);
     // simpleclient's part comes last: in OpenMetrics it ends the body with "# EOF".
-    try (Writer writer = new BufferWriter(body)) {
+    try (Writer writer = new BodyWriter(body)) {
       TextFormat.writeFormat(contentType, writer, samples);
     }
-    lastBodyBytes = body.length();
-    return new Rendered(contentType, body);
+    return new Rendered(contentType, body.chunks(), body.length());
   }
 
   /** Writes the families, the second half (by samples) on the helper when there are many. */
-  private void writeFamilies(List<MetricFamily> families, Buffer body, boolean openMetrics) {
+  private void writeFamilies(List<MetricFamily> families, BodyChunks body, boolean openMetrics) {
     int total = 0;
     for (MetricFamily f : families) {
       total += f.samples().size();
@@ -97,8 +100,8 @@ public final class PrometheusExposition {
       }
     }
     List<MetricFamily> second = families.subList(split, families.size());
-    CompletableFuture<Buffer> secondHalf = second.isEmpty() ? null : CompletableFuture.supplyAsync(() -> {
-      Buffer part = Buffer.buffer(lastBodyBytes / 2 + 1024);
+    CompletableFuture<BodyChunks> secondHalf = second.isEmpty() ? null : CompletableFuture.supplyAsync(() -> {
+      BodyChunks part = new BodyChunks();
       write(second, part, openMetrics);
       return part;
     }, helper);
@@ -111,11 +114,11 @@ public final class PrometheusExposition {
     if (secondHalf.cancel(false)) {
       write(second, body, openMetrics);
     } else {
-      body.appendBuffer(secondHalf.join());
+      body.append(secondHalf.join());
     }
   }
 
-  private static void write(List<MetricFamily> families, Buffer out, boolean openMetrics) {
+  private static void write(List<MetricFamily> families, BodyChunks out, boolean openMetrics) {
     FamilyTextWriter writer = new FamilyTextWriter(out, openMetrics);
     for (MetricFamily family : families) {
       writer.write(family);

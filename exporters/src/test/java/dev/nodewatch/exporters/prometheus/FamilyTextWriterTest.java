@@ -10,13 +10,15 @@ import org.junit.jupiter.api.Test;
 class FamilyTextWriterTest {
 
   private static String render(boolean openMetrics, MetricFamily... families) {
-    Buffer out = Buffer.buffer();
+    BodyChunks out = new BodyChunks();
     FamilyTextWriter writer = new FamilyTextWriter(out, openMetrics);
     for (MetricFamily family : families) {
       writer.write(family);
     }
     writer.flush();
-    return out.toString(StandardCharsets.UTF_8);
+    Buffer all = Buffer.buffer();
+    out.chunks().forEach(all::appendBuffer);
+    return all.toString(StandardCharsets.UTF_8);
   }
 
   private static final MetricFamily COUNTER = MetricFamily.counter("requests_total", "Requests \\ served\nso far.",
@@ -68,5 +70,31 @@ class FamilyTextWriterTest {
     assertThat(text).contains("# TYPE odd_count untyped\n");
     assertThat(text).contains("odd_count{big=\"" + "x".repeat(64 * 1024) + "\\\"\"} 1\n");
     assertThat(render(true, odd)).contains("# TYPE odd_count unknown\n");
+  }
+
+  /**
+   * One list of label values shared by many families, as a container's series share theirs: the block is remembered
+   * from its second use, so its third and later uses must still name each family's own labels, and a block too long
+   * for the stage must come out whole every time. Enough series to cross the stage many times.
+   */
+  @Test
+  void sharedLabelValuesComeOutRightInEveryFamily() {
+    java.util.List<String> shared = java.util.List.of("app", "/kubepods/pod1/" + "c".repeat(64), "a\"q\"");
+    java.util.List<String> huge = java.util.List.of("x".repeat(40_000), "y", "z");
+    java.util.List<MetricFamily> families = new java.util.ArrayList<>();
+    StringBuilder expected = new StringBuilder();
+    for (int f = 0; f < 300; f++) {
+      String[] names = f % 3 == 2 ? new String[] {"k1", "k2", "k3"} : new String[] {"container", "id", "pod"};
+      families.add(MetricFamily.gauge("m" + f, "h", names).add(f, shared).add(-f, huge).build());
+      String block = "{" + names[0] + "=\"app\"," + names[1] + "=\"/kubepods/pod1/" + "c".repeat(64) + "\","
+          + names[2] + "=\"a\\\"q\\\"\"}";
+      String hugeBlock = "{" + names[0] + "=\"" + "x".repeat(40_000) + "\"," + names[1] + "=\"y\"," + names[2]
+          + "=\"z\"}";
+      expected.append("m").append(f).append(block).append(' ').append(f).append('\n');
+      expected.append("m").append(f).append(hugeBlock).append(' ').append(-f).append('\n');
+    }
+    String text = render(false, families.toArray(MetricFamily[]::new));
+    assertThat(String.join("\n", text.lines().filter(l -> !l.startsWith("#")).toList()) + "\n")
+        .isEqualTo(expected.toString());
   }
 }

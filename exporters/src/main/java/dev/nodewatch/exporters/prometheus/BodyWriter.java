@@ -1,6 +1,5 @@
 package dev.nodewatch.exporters.prometheus;
 
-import io.vertx.core.buffer.Buffer;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -10,16 +9,16 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A UTF-8 {@link Writer} into a Vert.x buffer, for one thread. simpleclient's text format escapes label values one
+ * A UTF-8 {@link Writer} into a response body, for one thread. simpleclient's text format escapes label values one
  * {@code append(char)} at a time; through {@code BufferedWriter} each of those takes a lock and an open check, which
  * made rendering 40,000 container series take longer than collecting them. Here a character is an array store, and
  * 8 KiB of characters are encoded at once.
  */
-final class BufferWriter extends Writer {
+final class BodyWriter extends Writer {
 
   private static final int CHUNK = 8192;
 
-  private final Buffer buffer;
+  private final BodyChunks body;
   private final char[] chars = new char[CHUNK];
   private final byte[] bytes = new byte[CHUNK * 3];
   private final CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
@@ -27,8 +26,8 @@ final class BufferWriter extends Writer {
       .onUnmappableCharacter(CodingErrorAction.REPLACE);
   private int used;
 
-  BufferWriter(Buffer buffer) {
-    this.buffer = buffer;
+  BodyWriter(BodyChunks body) {
+    this.body = body;
   }
 
   @Override
@@ -84,7 +83,7 @@ final class BufferWriter extends Writer {
   }
 
   /**
-   * Encodes the characters held so far into the buffer. A high surrogate at the very end waits for its pair in the
+   * Encodes the characters held so far into the body. A high surrogate at the very end waits for its pair in the
    * next chunk unless this is the end of input.
    */
   private void encode(boolean endOfInput) {
@@ -98,7 +97,7 @@ final class BufferWriter extends Writer {
       encoder.flush(out);
       encoder.reset();
     }
-    buffer.appendBytes(bytes, 0, out.position());
+    body.append(bytes, 0, out.position());
     int left = in.remaining();
     System.arraycopy(chars, in.position(), chars, 0, left);
     used = left;
