@@ -10,8 +10,9 @@ import java.nio.file.Path;
 /**
  * One thread's buffer for reading many small kernel files in a row: a container collection reads some ten thousand,
  * and a fresh buffer plus a trimmed copy per file was a third of its allocation. The buffer is direct, so the
- * channel reads into it without the temporary copy it makes for heap buffers. Not thread-safe; the text returned is
- * a new string, so the buffer can be reused at once.
+ * channel reads into it without the temporary copy it makes for heap buffers. Not thread-safe. The text
+ * {@link #asciiOrNull} returns is a new string; the array {@link #bytes()} returns is this buffer's own, overwritten by
+ * the next read, so parse it before reading another file.
  */
 public final class ReadBuffer {
 
