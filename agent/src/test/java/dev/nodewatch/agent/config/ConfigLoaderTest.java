@@ -155,6 +155,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void kubeletCertificatesAreVerifiedUnlessSkippingIsAskedFor(@TempDir Path dir) throws Exception {
+    Path token = Files.writeString(dir.resolve("token"), "t\n");
+    String yaml = "kubelet:\n  endpoint: https://10.0.0.1:10250\n  token_file: " + token + "\n";
+    assertThat(loader.parse(yaml, "verify.yaml").kubelet().insecureSkipVerify()).isFalse();
+    assertThat(loader.parse(yaml + "  insecure_skip_verify: true\n", "skip.yaml").kubelet().insecureSkipVerify())
+        .isTrue();
+    assertThatThrownBy(() -> loader.parse(yaml + "  insecure_skip_verify: maybe\n", "bad.yaml"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("kubelet.insecure_skip_verify");
+  }
+
+  @Test
   void secretContentsNeverAppearInErrorsOrTheEffectiveConfig(@TempDir Path dir) throws Exception {
     Path token = dir.resolve("token");
     Files.writeString(token, "s3cr3t-token-value\n");

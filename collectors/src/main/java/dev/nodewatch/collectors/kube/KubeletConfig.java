@@ -11,8 +11,13 @@ import java.time.Duration;
  * ({@code refresh}: only when a pod or container it has not listed yet shows up), and where kubelet writes pod logs
  * ({@code log_root}, whose {@code pods/} and {@code containers/} directories name pods when the kubelet cannot be
  * asked). An empty endpoint means metadata comes from log paths only, which needs no credentials and no cluster.
+ *
+ * <p>{@code insecure_skip_verify} accepts any certificate from the kubelet, as Prometheus' {@code tls_config} option of
+ * the same name does for kubelet scrapes: a kubelet without {@code serverTLSBootstrap} (kubeadm's default) serves a
+ * self-signed certificate for its host name that no CA file can verify at the node's IP. Off by default.
  */
-public record KubeletConfig(String endpoint, Secret tokenFile, String caFile, Duration refresh, String logRoot) {
+public record KubeletConfig(String endpoint, Secret tokenFile, String caFile, Duration refresh, String logRoot,
+    boolean insecureSkipVerify) {
 
   public KubeletConfig {
     refresh = refresh == null ? Duration.ofSeconds(30) : refresh;
@@ -24,7 +29,7 @@ public record KubeletConfig(String endpoint, Secret tokenFile, String caFile, Du
   }
 
   public static KubeletConfig defaults() {
-    return new KubeletConfig(null, null, null, null, null);
+    return new KubeletConfig(null, null, null, null, null, false);
   }
 
   public boolean enabled() {

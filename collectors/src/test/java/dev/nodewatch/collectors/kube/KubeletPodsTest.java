@@ -150,6 +150,33 @@ class KubeletPodsTest {
     assertThat(podRequests).hasValue(0);
   }
 
+  /**
+   * A kubelet with a self-signed certificate for its host name (kubeadm's default), reached at the node's IP: only
+   * with {@code insecure_skip_verify} are its pods listed, and the agent says at start that it is not checking.
+   */
+  @Test
+  void skippingVerificationAcceptsAnUntrustedCertificateForAnotherHostAndSaysSo() throws Exception {
+    certificate("self-signed", "node-1", "dns:node-1");
+    int selfSignedPort = startKubelet("self-signed");
+    String endpoint = "https://127.0.0.1:" + selfSignedPort;
+    KubeletPods pods = new KubeletPods(vertx, new KubeletConfig(endpoint, new Secret(tokenFile),
+        dir.resolve("no-such-ca.pem").toString(), null, null, true), Duration.ofSeconds(30), Clock.systemUTC());
+    await(pods.start());
+    PodMetadata web = await(pods.lookup(WEB_UID)).orElseThrow();
+    assertThat(web.container("nginx").orElseThrow().image()).isEqualTo("nginx:1.27.2");
+    assertThat(pods.failures()).isZero();
+    assertThat(podRequests).hasValue(1);
+    assertThat(logs.list).singleElement().satisfies(event -> {
+      assertThat(event.getLevel()).isEqualTo(ch.qos.logback.classic.Level.WARN);
+      assertThat(event.getFormattedMessage()).contains("insecure_skip_verify", endpoint);
+    });
+
+    KubeletPods verifying = kubeletPods(endpoint, tokenFile, caFile);
+    assertThat(await(verifying.lookup(WEB_UID))).isEmpty();
+    assertThat(verifying.failures()).isEqualTo(1);
+    assertThat(podRequests).hasValue(1);
+  }
+
   @Test
   void anUnreachableKubeletIsCountedLoggedOncePerIntervalAndFallsBackToThePath() throws Exception {
     int closed;
@@ -307,7 +334,7 @@ class KubeletPodsTest {
   }
 
   private static KubeletConfig config(String endpoint, Path token, Path ca) {
-    return new KubeletConfig(endpoint, new Secret(token), ca.toString(), null, null);
+    return new KubeletConfig(endpoint, new Secret(token), ca.toString(), null, null, false);
   }
 
   private String endpoint() {
