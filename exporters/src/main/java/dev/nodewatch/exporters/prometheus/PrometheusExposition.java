@@ -51,15 +51,7 @@ public final class PrometheusExposition {
    *
    * @param length the body's length in bytes, the sum of the chunks'
    */
-  public record Rendered(String contentType, List<Buffer> chunks, int length) {
-
-    /** The body in one buffer: a copy, for tests and small bodies. */
-    public Buffer body() {
-      Buffer all = Buffer.buffer(length);
-      chunks.forEach(all::appendBuffer);
-      return all;
-    }
-  }
+  public record Rendered(String contentType, List<Buffer> chunks, int length) {}
 
   /**
    * Collects and writes everything.
