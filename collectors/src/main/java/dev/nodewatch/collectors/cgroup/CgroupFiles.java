@@ -61,12 +61,15 @@ final class CgroupFiles {
     if (length < 0) {
       return null;
     }
-    byte[] b = buffers.get().bytes();
-    int end = length;
-    while (end > 0 && (b[end - 1] & 0xff) <= ' ') {
-      end--;
+    return parseTrimmed(buffers.get().bytes(), 0, length);
+  }
+
+  /** {@link #parse(byte[], int, int)} of {@code b[from, to)} without its leading and trailing blanks. */
+  private Long parseTrimmed(byte[] b, int from, int to) {
+    while (to > from && (b[to - 1] & 0xff) <= ' ') {
+      to--;
     }
-    return parse(b, skipBlanks(b, 0, end), end);
+    return parse(b, skipBlanks(b, from, to), to);
   }
 
   /**
@@ -190,11 +193,7 @@ final class CgroupFiles {
       if (nl > start) {
         count++;
         if (first == null) {
-          int end = nl;
-          while (end > start && (b[end - 1] & 0xff) <= ' ') {
-            end--;
-          }
-          first = parse(b, skipBlanks(b, start, end), end);
+          first = parseTrimmed(b, start, nl);
         }
       }
     }

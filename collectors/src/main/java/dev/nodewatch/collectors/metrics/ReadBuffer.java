@@ -3,16 +3,15 @@ package dev.nodewatch.collectors.metrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
  * One thread's buffer for reading many small kernel files in a row: a container collection reads some ten thousand,
  * and a fresh buffer plus a trimmed copy per file was a third of its allocation. The buffer is direct, so the
- * channel reads into it without the temporary copy it makes for heap buffers. Not thread-safe. The text
- * {@link #asciiOrNull} returns is a new string; the array {@link #bytes()} returns is this buffer's own, overwritten by
- * the next read, so parse it before reading another file.
+ * channel reads into it without the temporary copy it makes for heap buffers. Not thread-safe. The array
+ * {@link #bytes()} returns is this buffer's own, overwritten by the next read, so parse it before reading another
+ * file.
  */
 public final class ReadBuffer {
 
@@ -32,15 +31,6 @@ public final class ReadBuffer {
      * page-sized buffer is full, so it is read until end of file.
      */
     RECORDS
-  }
-
-  /**
-   * The whole file as ASCII text (kernel interfaces write nothing else), or null when it does not exist.
-   * {@code /proc/sys} files answer only a first read, which this also handles since the buffer holds any sysctl value.
-   */
-  public String asciiOrNull(Path file, Kind kind) throws IOException {
-    int length = read(file, kind);
-    return length < 0 ? null : new String(bytes, 0, length, StandardCharsets.ISO_8859_1);
   }
 
   /**
