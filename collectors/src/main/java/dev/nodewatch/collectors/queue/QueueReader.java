@@ -50,10 +50,6 @@ public final class QueueReader implements AutoCloseable {
    * or every later poll would fail on them, and handed out as they are, for the caller to keep.
    */
   public record Polled(List<LogRecord> records, long firstIndex, long lastIndex, List<Undecodable> skipped) {
-    public Polled(List<LogRecord> records, long firstIndex, long lastIndex) {
-      this(records, firstIndex, lastIndex, List.of());
-    }
-
     public boolean isEmpty() {
       return lastIndex < 0;
     }
