@@ -4,6 +4,8 @@
 Scenarios (each starts a fresh agent through bin/nodewatch, with its production JVM flags, on a fresh queue):
   one      one CRI file of --lines lines (~200 bytes each), read from the beginning
   hundred  100 CRI files of --lines/100 lines each, read from the beginning
+  gzip     the file of "one" as kubelet leaves a rotated file it compressed (0.log.<time>.gz beside an empty 0.log),
+           read by decompressing it (logs.read_rotated_on_first_start, so the fresh agent reads it)
   latency  a writer appends timestamped lines at --rate lines/s for --seconds; a file sink delivers them and the
            delay from write to arrival in the sink's file is measured (an upper bound of write -> queue append)
 
@@ -55,7 +57,33 @@ def make_files(base, files, lines_per_file):
     open(marker, "w").close()
 
 
-def config(work, include, sinks=""):
+def make_gzip_files(base, lines):
+    """The single file of "one", rotated and compressed as kubelet does, beside an empty live file."""
+    marker = os.path.join(base, f".made-gz-{lines}")
+    if os.path.exists(marker):
+        return
+    plain = os.path.join(args_dir_of(base), "files-1")
+    make_files(plain, 1, lines)
+    shutil.rmtree(base, ignore_errors=True)
+    shutil.copytree(plain, base, symlinks=True)
+    d = os.path.join(base, "pods", "bench_bench-0_0000-0000", "app")
+    subprocess.run(["gzip", "-6", os.path.join(d, "0.log")], check=True)
+    os.rename(os.path.join(d, "0.log.gz"), os.path.join(d, "0.log.20261125-100000.gz"))
+    open(os.path.join(d, "0.log"), "w").close()
+    link = os.path.join(base, "containers", f"bench-0_bench_app-{0:064x}.log")
+    os.remove(link)
+    os.symlink(os.path.join(d, "0.log"), link)
+    for m in os.listdir(base):
+        if m.startswith(".made-") and m != os.path.basename(marker):
+            os.remove(os.path.join(base, m))
+    open(marker, "w").close()
+
+
+def args_dir_of(base):
+    return os.path.dirname(base)
+
+
+def config(work, include, sinks="", logs_extra=""):
     path = os.path.join(work, "nodewatch.yaml")
     with open(path, "w") as out:
         out.write(f"""data_dir: {work}/data
@@ -67,7 +95,7 @@ containers:
   enabled: false
 logs:
   include: [{include}]
-{sinks}""")
+{logs_extra}{sinks}""")
     return path
 
 
@@ -105,6 +133,15 @@ class Agent:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) / 1024
 
+    def rss_kinds_mib(self):
+        """RssAnon and RssFile now: the heap and native memory apart from Chronicle's mapped queue pages."""
+        kinds = {}
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith(("RssAnon:", "RssFile:")):
+                    kinds[line.split(":")[0]] = round(int(line.split()[1]) / 1024, 1)
+        return kinds
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait(60)
@@ -119,23 +156,32 @@ class Agent:
         return time.monotonic() - t0, self.cpu_seconds() - c0, self.hwm_mib()
 
 
-def throughput(args, name, files):
-    base = os.path.join(args.dir, f"files-{files}")
-    make_files(base, files, args.lines // files)
-    total_bytes = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(base, "pods"))
-                      for f in fs)
+def throughput(args, name, files, compressed=False):
+    if compressed:
+        base = os.path.join(args.dir, "files-gz")
+        make_gzip_files(base, args.lines)
+        total_bytes = os.path.getsize(os.path.join(args.dir, "files-1", "pods", "bench_bench-0_0000-0000", "app",
+                                                   "0.log"))
+    else:
+        base = os.path.join(args.dir, f"files-{files}")
+        make_files(base, files, args.lines // files)
+        total_bytes = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(os.path.join(base, "pods"))
+                          for f in fs)
     work = os.path.join(args.dir, "run")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    agent = Agent(work, config(work, os.path.join(base, "containers", "*.log")))
+    extra = "  read_rotated_on_first_start: true\n" if compressed else ""
+    agent = Agent(work, config(work, os.path.join(base, "containers", "*.log"), logs_extra=extra))
     try:
         elapsed, cpu, rss = agent.measure_until(agent.appended, args.lines)
+        kinds = agent.rss_kinds_mib()
     finally:
         agent.stop()
     gib = total_bytes / 2**30
     print(json.dumps({"scenario": name, "lines": args.lines, "files": files, "seconds": round(elapsed, 2),
                       "lines_per_s": round(args.lines / elapsed), "cpu_s": round(cpu, 2),
-                      "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1)}))
+                      "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1),
+                      "rss_anon_mib": kinds.get("RssAnon"), "rss_file_mib": kinds.get("RssFile")}))
 
 
 def live_log(base, work):
@@ -215,6 +261,8 @@ def main():
             throughput(args, "one", 1)
         elif s == "hundred":
             throughput(args, "hundred", 100)
+        elif s == "gzip":
+            throughput(args, "gzip", 1, compressed=True)
         elif s == "latency":
             latency(args)
         else:

@@ -247,9 +247,23 @@ final class LogShipping implements Component {
         "Files found shorter than their read position (copytruncate) and read again from the start.");
     counter(registry, "nodewatch.logs.rotations", stats, TailerStats::rotations,
         "Files let go because no watched path leads to them any more (rotated or removed).");
-    counter(registry, "nodewatch.logs.lost.bytes", stats, TailerStats::lostBytes,
-        "Bytes of files that vanished before they were read to their end.");
-    counter(registry, "nodewatch.logs.open.errors", stats, TailerStats::openErrors, "Log files that could not be opened.");
+    for (TailerStats.LostBytes reason : TailerStats.LostBytes.values()) {
+      FunctionCounter.builder("nodewatch.logs.lost.bytes", stats, s -> s.lostBytes(reason))
+          .tag("reason", reason.label())
+          .description("Bytes of log files that could not be shipped, by reason: deleted_before_read, copytruncate, "
+              + "too_long (beyond logs.max_line_bytes), unfinished (a last line nobody completed), corrupt (.gz).")
+          .register(registry);
+    }
+    counter(registry, "nodewatch.logs.rotated.files.found", stats, TailerStats::rotatedFilesFound,
+        "Rotated files found beside a container's log that were never read under their live name (read now).");
+    counter(registry, "nodewatch.logs.compressed.files.found", stats, TailerStats::compressedFilesFound,
+        "Of those, compressed (.gz) files, read by decompressing them.");
+    counter(registry, "nodewatch.logs.corrupt.files", stats, TailerStats::corruptFiles,
+        "Compressed log files that could not be decompressed to their end.");
+    counter(registry, "nodewatch.logs.open.errors", stats, TailerStats::openErrors,
+        "Paths that started failing to open (counted once each until they open or go away).");
+    gauge(registry, "nodewatch.logs.paths.failing", stats, TailerStats::pathsFailing,
+        "Paths matching logs.include that cannot be opened now.");
     counter(registry, "nodewatch.logs.skipped.paths", stats, TailerStats::skippedPaths,
         "Paths matching logs.include that are not regular files (each counted once).");
     counter(registry, "nodewatch.logs.read.errors", stats, TailerStats::readErrors, "Failed reads of log files.");

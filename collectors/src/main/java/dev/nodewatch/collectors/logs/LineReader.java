@@ -70,6 +70,11 @@ public final class LineReader {
    * @return the position after the last line handed out ({@code offset} when none was)
    */
   public long read(FileChannel channel, long offset, long budget, Sink sink) throws IOException {
+    return read(new PlainInput(channel), offset, budget, sink);
+  }
+
+  /** {@link #read(FileChannel, long, long, Sink)} from any input, plain or compressed. */
+  long read(LogInput channel, long offset, long budget, Sink sink) throws IOException {
     if (longLineStart != offset || longLineStart >= 0 && longLineScanned > channel.size()) {
       // a new position (a restart), or the file shrank under the long line (copytruncate): start over from offset
       forgetLongLine();

@@ -11,21 +11,19 @@ import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * still read to its end, and closed only when it cannot grow again — another file took its path (the runtime
  * reopened after kubelet's rename), it was deleted, or its symlink was removed and it stayed idle. When the queue is
  * full under {@code when_full: block}, reading pauses; the files on disk are the buffer.
+ *
+ * <p>Rotated files are also looked for where kubelet keeps them, beside the live file in the container's directory:
+ * at start, on every filesystem event in that directory, and in a sweep every {@code SWEEP_EVERY}. One the tailer
+ * has not read to its end ({@code 0.log.<time>}, or {@code 0.log.<time>.gz} once kubelet compressed it) is read,
+ * from its stored position if it has one (recognised by its content, which compression does not change), before
+ * the newer files of its container. Only on the agent's very first start on a node are the rotated files already
+ * there left alone ({@code logs.read_rotated_on_first_start}).
  */
 public final class LogTailer implements Component {
 
@@ -65,6 +70,8 @@ public final class LogTailer implements Component {
   /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
   private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(80);
+  /** Every container directory is listed this often even without events (events can overflow or be missing). */
+  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final LogsConfig config;
   private final LogQueue queue;
@@ -80,12 +87,25 @@ public final class LogTailer implements Component {
   private final Map<Path, PartialLineJoiner> joiners = new HashMap<>();
   /** Matches that are not regular files (a directory named like a log), counted once each. */
   private final Set<Path> notFiles = new java.util.HashSet<>();
+  /** Positions stored by the last run, until the files they belong to are found again (by inode or by content). */
   private final Map<FileKey, FilePosition> recovered = new HashMap<>();
+  /** The tailed files of each container directory, oldest first by discovery. */
+  private final Map<Path, List<TailedFile>> byDirectory = new HashMap<>();
+  private final FinishedFiles finished = new FinishedFiles();
+  /** Per container directory: rotated files found there that are done with (finished, corrupt, left alone). */
+  private final Map<Path, Set<FileKey>> settled = new HashMap<>();
+  /** Container directories to list for rotated files at the next step. */
+  private final Set<Path> toExamine = new LinkedHashSet<>();
+  private final FailingPaths failing = new FailingPaths();
   private final byte[] readBuffer = new byte[READ_BUDGET];
   private final LoopThread loop = new LoopThread("nodewatch-log-tailer");
   private volatile List<FileStatus> statuses = List.of();
-  private WatchService watcher;
+  private DirectoryWatch watch;
+  private Set<Path> globDirectories = Set.of();
   private boolean positionsDirty;
+  /** True during the first scan when the queue was empty: the agent's first start on this node. */
+  private boolean firstStart;
+  private long discoveries;
 
   /** Device and inode: what a file is while it exists. */
   private record FileKey(long device, long inode) {
@@ -100,9 +120,15 @@ public final class LogTailer implements Component {
     }
   }
 
-  /** One tailed file as {@code /debug/files} shows it. */
+  /**
+   * One tailed file as {@code /debug/files} shows it: where it is and how it was found ({@code live},
+   * {@code rotated} or {@code compressed}), how far it was read, and its account: bytes read, lines appended to
+   * the queue, bytes skipped and why. {@code size} and {@code lagBytes} are -1 for a compressed file not yet read
+   * to its end (its length is not known before).
+   */
   public record FileStatus(String path, String id, long offset, long size, long lagBytes, boolean open,
-      boolean rotated, String namespace, String pod, String container, double lastReadSecondsAgo) {}
+      boolean rotated, String namespace, String pod, String container, double lastReadSecondsAgo, String found,
+      long bytesRead, long linesAppended, long bytesSkipped, String skippedWhy) {}
 
   /**
    * @param labelsByUid a pod's labels by UID (from the kubelet's cache; an empty map when unknown)
@@ -138,10 +164,19 @@ public final class LogTailer implements Component {
 
   @Override
   public Future<Void> start() {
+    firstStart = queue.lastIndex() < 0;
     for (FilePosition position : queue.recoveredPositions()) {
-      recovered.put(FileKey.of(position.file()), position);
+      Path dir = Path.of(position.path()).getParent();
+      if (position.finished()) {
+        finished.add(dir, position);
+      } else {
+        recovered.put(FileKey.of(position.file()), position);
+      }
+      if (dir != null) {
+        toExamine.add(dir);
+      }
     }
-    watcher = watchDirectories();
+    watch = watchDirectories();
     loop.start(this::run);
     return Future.succeededFuture();
   }
@@ -151,15 +186,12 @@ public final class LogTailer implements Component {
     return loop.stop();
   }
 
-  private WatchService watchDirectories() {
+  private DirectoryWatch watchDirectories() {
     try {
-      WatchService service = FileSystems.getDefault().newWatchService();
-      for (Path dir : scanner.watchedDirectories()) {
-        if (Files.isDirectory(dir)) {
-          dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE);
-        }
-      }
-      return service;
+      DirectoryWatch opened = DirectoryWatch.open();
+      globDirectories = Set.copyOf(scanner.watchedDirectories());
+      globDirectories.forEach(opened::watch);
+      return opened;
     } catch (IOException e) {
       log.warn("no filesystem events for the log directories ({}); scanning every {}", e.getMessage(),
           config.scanInterval());
@@ -171,7 +203,9 @@ public final class LogTailer implements Component {
     Schedule schedule = new Schedule();
     try {
       scan(nanoTime.getAsLong());
-      recoverRotatedWhileStopped(nanoTime.getAsLong());
+      examinePending(nanoTime.getAsLong());
+      firstStart = false;
+      recovered.clear(); // what was not found again is gone: nothing of it can be read any more
       while (loop.running()) {
         try {
           step(schedule);
@@ -194,6 +228,7 @@ public final class LogTailer implements Component {
     long nextPositions;
     long nextMaintain;
     long nextStatus;
+    long nextSweep;
     long idleSleep = MIN_IDLE_SLEEP_NANOS;
   }
 
@@ -202,6 +237,13 @@ public final class LogTailer implements Component {
     if (now >= at.nextScan || directoryChanged()) {
       scan(now);
       at.nextScan = now + config.scanInterval().toNanos();
+    }
+    if (now >= at.nextSweep) {
+      sweep();
+      at.nextSweep = now + SWEEP_EVERY_NANOS;
+    }
+    if (!toExamine.isEmpty()) {
+      examinePending(now);
     }
     if (now >= at.nextMaintain) {
       if (queue.positionsInOlderCycle()) {
@@ -231,22 +273,35 @@ public final class LogTailer implements Component {
   }
 
 
+  /** Whether a glob directory changed (scan now); changed container directories are examined for rotated files. */
   private boolean directoryChanged() {
-    if (watcher == null) {
+    if (watch == null) {
       return false;
     }
-    boolean changed = false;
-    try {
-      WatchKey key;
-      while ((key = watcher.poll()) != null) {
-        key.pollEvents();
-        key.reset();
-        changed = true;
+    boolean scan = false;
+    for (Path dir : watch.changed()) {
+      if (globDirectories.contains(dir)) {
+        scan = true;
+      } else {
+        toExamine.add(dir);
       }
-    } catch (ClosedWatchServiceException e) {
-      watcher = null;
     }
-    return changed;
+    return scan;
+  }
+
+  /** Every container directory is examined now and then, events or not; those that are gone are forgotten. */
+  private void sweep() {
+    finished.pruneMissing();
+    for (Path dir : new ArrayList<>(settled.keySet())) {
+      if (!Files.isDirectory(dir)) {
+        settled.remove(dir);
+        if (watch != null) {
+          watch.forget(dir);
+        }
+      } else {
+        toExamine.add(dir);
+      }
+    }
   }
 
   private void maintainQueue() {
@@ -265,6 +320,7 @@ public final class LogTailer implements Component {
     try {
       List<FilePosition> positions = new ArrayList<>(files.size());
       files.values().forEach(f -> positions.add(f.position()));
+      positions.addAll(finished.all());
       queue.appendPositions(positions);
       positionsDirty = false;
     } catch (RuntimeException e) {
@@ -290,12 +346,15 @@ public final class LogTailer implements Component {
         seen.put(FileKey.of(file.identity), file);
       }
     }
+    failing.retainOnly(matched);
+    stats.pathsFailing = failing.size();
     for (Map.Entry<FileKey, TailedFile> entry : files.entrySet()) {
       TailedFile file = entry.getValue();
       if (!seen.containsKey(entry.getKey()) && !file.letGo) {
         file.letGo = true;
         file.letGoNanos = now;
         stats.rotations.increment();
+        toExamine.add(file.containerDir); // kubelet compresses the rotated file before it at the same moment
         if (!file.isOpen()) {
           file.wantsOpen = true; // closed to save descriptors: it is drained like any other let-go file
         }
@@ -307,26 +366,6 @@ public final class LogTailer implements Component {
     stats.filesTracked = files.size();
     // opening a file closes idle ones only if they are at their end; any excess left then goes once they are
     makeRoomForDescriptors(null);
-  }
-
-  /**
-   * Files with a stored position that no watched path leads to any more were rotated while the agent was not
-   * running: found by inode in their directory (as {@code 0.log.<time>}), they are read to their end.
-   */
-  private void recoverRotatedWhileStopped(long now) {
-    for (FilePosition position : new ArrayList<>(recovered.values())) {
-      Path dir = Path.of(position.path()).getParent();
-      Path found = dir == null ? null : findByInode(dir, FileKey.of(position.file()));
-      if (found == null) {
-        continue;
-      }
-      TailedFile file = open(found, found, FileKey.of(position.file()), now);
-      if (file != null) {
-        file.letGo = true;
-        file.letGoNanos = now;
-      }
-    }
-    recovered.clear();
   }
 
   /** The tailed file a watched path leads to, opened and registered when new; null when it cannot be tailed. */
@@ -348,16 +387,17 @@ public final class LogTailer implements Component {
     } catch (NoSuchFileException e) {
       return null; // a dangling symlink, or removed since the listing: nothing to read
     } catch (IOException e) {
-      stats.openErrors.increment();
-      errors.error("open", "cannot open " + watched + ": " + e, null);
+      openFailed(watched, e);
       return null;
     }
     TailedFile known = files.get(key);
     if (known != null) {
+      failing.succeeded(watched);
       if (known.isOpen()) {
         checkTruncated(known);
       }
-      if (known.source.labels().isEmpty() && !known.source.podUid().isEmpty()) {
+      boolean unnamed = known.source.containerId().isEmpty() && !watched.equals(real); // found as a sibling
+      if (unnamed || known.source.labels().isEmpty() && !known.source.podUid().isEmpty()) {
         known.source = sources.of(known.identity, watched, real);
       }
       return known;
@@ -384,23 +424,191 @@ public final class LogTailer implements Component {
         return null;
       }
       long offset = startOffset(key, channel);
-      TailedFile file = new TailedFile(identity, real, source, channel,
-          new LineReader(readBuffer, (int) config.maxLineBytes().bytes()), offset);
-      file.lastActiveNanos = now;
-      file.parser = config.format() == LogFormat.AUTO ? null : LineParser.of(config.format());
-      file.multiline = config.multiline() == null ? null
-          : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
-      files.put(key, file);
-      joiners.computeIfAbsent(file.containerDir, d -> new PartialLineJoiner((int) config.maxLineBytes().bytes()));
-      positionsDirty = true;
+      failing.succeeded(watched);
+      TailedFile file = register(new TailedFile(identity, real, source, new PlainInput(channel), newReader(),
+          offset, TailedFile.Found.LIVE, discoveries++), now);
       makeRoomForDescriptors(file);
+      knowDirectory(file.containerDir);
       return file;
     } catch (IOException e) {
-      stats.openErrors.increment();
-      errors.error("open", "cannot open " + real + ": " + e, null);
+      openFailed(watched, e);
       closeQuietly(channel);
       return null;
     }
+  }
+
+  private LineReader newReader() {
+    return new LineReader(readBuffer, (int) config.maxLineBytes().bytes());
+  }
+
+  /** Adds a file opened just now to those read. */
+  private TailedFile register(TailedFile file, long now) {
+    file.lastActiveNanos = now;
+    file.parser = config.format() == LogFormat.AUTO ? new AutoLineParser(!file.source.pod().isEmpty())
+        : LineParser.of(config.format());
+    file.multiline = config.multiline() == null ? null
+        : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
+    files.put(FileKey.of(file.identity), file);
+    byDirectory.computeIfAbsent(file.containerDir, d -> new ArrayList<>()).add(file);
+    joiners.computeIfAbsent(file.containerDir, d -> new PartialLineJoiner((int) config.maxLineBytes().bytes()));
+    positionsDirty = true;
+    return file;
+  }
+
+  private void openFailed(Path path, IOException e) {
+    if (failing.failed(path, e.toString())) {
+      stats.openErrors.increment();
+      errors.error("open", "cannot open " + path + ": " + e, null);
+    }
+    stats.pathsFailing = failing.size();
+  }
+
+  /** A container directory seen for the first time: watched, and examined for rotated files. */
+  private void knowDirectory(Path dir) {
+    if (dir != null && !settled.containsKey(dir)) {
+      settled.put(dir, new HashSet<>());
+      toExamine.add(dir);
+      if (watch != null) {
+        watch.watch(dir);
+      }
+    }
+  }
+
+  // ---- rotated files never seen live ----
+
+  private void examinePending(long now) {
+    List<Path> dirs = new ArrayList<>(toExamine);
+    toExamine.clear();
+    for (Path dir : dirs) {
+      knowDirectory(dir);
+      examine(dir, now);
+    }
+  }
+
+  /**
+   * Lists a container directory for kubelet's files that are not being read: rotated ones ({@code <n>.log.<time>},
+   * plain or {@code .gz}) and live ones of another start ({@code <n>.log}) no symlink leads to. Each is read unless
+   * it is done with already, from its stored position when it has one.
+   */
+  private void examine(Path dir, long now) {
+    List<Path> candidates = new ArrayList<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      list.filter(p -> LogFileName.parse(p) != null).forEach(candidates::add);
+    } catch (IOException e) {
+      return; // the directory went (the pod was deleted); the sweep forgets it
+    }
+    candidates.sort(Comparator.comparing(LogFileName::parse, LogFileName.OLDEST_FIRST));
+    Set<FileKey> done = settled.computeIfAbsent(dir, d -> new HashSet<>());
+    Set<FileKey> present = new HashSet<>();
+    for (Path candidate : candidates) {
+      FileKey key;
+      try {
+        Map<String, Object> a = Files.readAttributes(candidate, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
+        if ((((Number) a.get("mode")).intValue() & S_IFMT) != S_IFREG) {
+          continue;
+        }
+        key = new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+      } catch (IOException e) {
+        continue; // deleted since the listing (kubelet's cleanup)
+      }
+      present.add(key);
+      if (!files.containsKey(key) && !done.contains(key) && !scanner.excluded(candidate)) {
+        openSibling(candidate, key, done, now);
+      }
+    }
+    done.retainAll(present);
+  }
+
+  private void openSibling(Path path, FileKey key, Set<FileKey> done, long now) {
+    LogFileName name = LogFileName.parse(path);
+    Path dir = path.getParent();
+    LogInput input = null;
+    try {
+      FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+      input = name.compressed() ? new GzipInput(channel) : new PlainInput(channel);
+      ByteBuffer head = input.head(FileIdentity.FINGERPRINT_BYTES);
+      if (input instanceof GzipInput gzip && gzip.corruption() != null) {
+        corrupt(path, gzip, channel.size());
+        done.add(key);
+        input.close();
+        return;
+      }
+      if (beingRead(dir, head)) {
+        input.close(); // the compressed copy of a file still read under its old name: looked at again later
+        return;
+      }
+      if (finished.contains(dir, head)) {
+        done.add(key);
+        input.close();
+        return;
+      }
+      FileIdentity identity = new FileIdentity(key.device(), key.inode(), 0, 0).refingerprint(head);
+      FilePosition stored = storedPositionOf(key, head);
+      if (stored == null && head.remaining() == 0) {
+        input.close(); // empty: nothing to read yet, and nothing to know it by; looked at again later
+        return;
+      }
+      if (stored == null && firstStart && !config.readRotatedOnFirstStart()) {
+        // there before the agent ever ran here: left alone, and known as such from now on
+        finished.add(dir, new FilePosition(identity, path.toString(), 0));
+        positionsDirty = true;
+        done.add(key);
+        input.close();
+        return;
+      }
+      TailedFile.Found found = name.compressed() ? TailedFile.Found.COMPRESSED
+          : name.rotated() ? TailedFile.Found.ROTATED : TailedFile.Found.LIVE;
+      TailedFile file = register(new TailedFile(identity, path, sources.of(identity, path, path), input,
+          newReader(), stored == null ? 0 : stored.offset(), found, discoveries++), now);
+      file.letGo = true; // nothing but this directory leads to it: read to its end, then let go
+      file.letGoNanos = now;
+      stats.rotatedFilesFound.increment();
+      if (name.compressed()) {
+        stats.compressedFilesFound.increment();
+      }
+    } catch (IOException e) {
+      closeQuietly(input);
+      errors.error("open", "cannot open " + path + ": " + e, null);
+    }
+  }
+
+  /** Whether a file of this directory that is being read has this content (its compressed copy appeared). */
+  private boolean beingRead(Path dir, ByteBuffer head) {
+    for (TailedFile f : byDirectory.getOrDefault(dir, List.of())) {
+      if (f.identity.sameContent(head)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The stored position of this content: by inode while the file is plain, by content once it was compressed. */
+  private FilePosition storedPositionOf(FileKey key, ByteBuffer head) {
+    FilePosition byInode = recovered.get(key);
+    if (byInode != null && (byInode.file().fingerprintLength() == 0 || byInode.file().sameContent(head))
+        && byInode.file().coversStartOf(byInode.offset())) {
+      return recovered.remove(key);
+    }
+    for (Map.Entry<FileKey, FilePosition> entry : recovered.entrySet()) {
+      FilePosition position = entry.getValue();
+      if (position.file().sameContent(head) && position.file().coversStartOf(position.offset())) {
+        return recovered.remove(entry.getKey());
+      }
+    }
+    return null;
+  }
+
+  private void corrupt(Path path, GzipInput gzip, long compressedSize) {
+    stats.corruptFiles.increment();
+    long left;
+    try {
+      left = gzip.compressedBytesLeft();
+    } catch (IOException e) {
+      left = compressedSize;
+    }
+    stats.lost(TailerStats.LostBytes.CORRUPT, left);
+    errors.error("corrupt", path + " cannot be decompressed (" + gzip.corruption() + "); " + left
+        + " compressed bytes of it are lost", null);
   }
 
   /** Where a newly found file starts: its stored position when it is the same file, else its beginning. */
@@ -417,15 +625,26 @@ public final class LogTailer implements Component {
     return position.offset();
   }
 
-  /** copytruncate: the file is shorter than what was read, or starts differently; read it again from 0. */
+  /** copytruncate: the file is shorter than what was read, or starts differently; read it again from the start. */
   private void checkTruncated(TailedFile file) {
+    if (!file.input.growable()) {
+      return;
+    }
     try {
-      long size = file.channel.size();
-      if (size < file.readOffset || file.readOffset > 0 && !file.identity.sameStart(file.channel)) {
+      long size = file.input.size();
+      if (size < file.readOffset || file.readOffset > 0 && !file.sameStart()) {
         stats.truncations.increment();
+        // what was written after the last read and copied away before it could be read
+        long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
+        stats.lost(TailerStats.LostBytes.COPYTRUNCATE, lost);
+        file.skipped(lost, TailerStats.LostBytes.COPYTRUNCATE.label());
         errors.error("truncated", file.realPath + " was truncated; reading it again from the start", null);
         file.readOffset = 0;
         file.pendingStart = -1;
+        file.sizeAtLastCheck = size;
+        // the file is known by its new first bytes from now on: compared with the old ones, every later scan would
+        // take it for truncated again and read it all once more
+        file.identity = file.identity.refingerprint(file.input.head(FileIdentity.FINGERPRINT_BYTES));
         positionsDirty = true;
       }
     } catch (IOException e) {
@@ -446,6 +665,9 @@ public final class LogTailer implements Component {
         if (!file.wantsOpen || !reopen(file)) {
           continue;
         }
+      }
+      if (waitsForOlder(file)) {
+        continue; // a container's older content goes first, as it was written
       }
       long before = file.readOffset;
       try {
@@ -478,8 +700,42 @@ public final class LogTailer implements Component {
         }
       }
     }
-    done.forEach(this::forget);
+    done.forEach(this::finish);
     return progress;
+  }
+
+  /** Whether an older file of the same container still has bytes to read. */
+  private boolean waitsForOlder(TailedFile file) {
+    List<TailedFile> siblings = byDirectory.get(file.containerDir);
+    if (siblings == null || siblings.size() < 2) {
+      return false;
+    }
+    for (TailedFile other : siblings) {
+      try {
+        if (other != file && other.olderThan(file) && other.hasUnread()) {
+          return true;
+        }
+      } catch (IOException e) {
+        // cannot tell: the older file's own read reports the fault; this one is not held back by it
+      }
+    }
+    return false;
+  }
+
+  /** A file read to its end that nobody writes to any more: remembered by content, so no copy is read again. */
+  private void finish(TailedFile file) {
+    if (file.input instanceof GzipInput gzip && gzip.corruption() != null) {
+      try {
+        corrupt(file.realPath, gzip, Files.size(file.realPath));
+      } catch (IOException e) {
+        corrupt(file.realPath, gzip, 0);
+      }
+    }
+    if (file.name != null && file.identity.fingerprintLength() > 0) {
+      finished.add(file.containerDir, file.position());
+      settled.computeIfAbsent(file.containerDir, d -> new HashSet<>()).add(FileKey.of(file.identity));
+    }
+    forget(file);
   }
 
   private void readFile(TailedFile file, long now, boolean dropping) throws IOException {
@@ -489,7 +745,7 @@ public final class LogTailer implements Component {
     long[] lineStart = {file.readOffset};
     long next;
     try {
-      next = file.reader.read(file.channel, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
+      next = file.reader.read(file.input, file.readOffset, READ_BUDGET, (bytes, from, to, truncated, end) ->
           acceptLine(file, joiner, out, wallNanos, now, lineStart, bytes, from, to, truncated, end));
       if (next != file.readOffset) {
         out.finish(next); // stored first: the file's position moves only past what is in the queue
@@ -503,10 +759,17 @@ public final class LogTailer implements Component {
       out.abandon();
       throw new IllegalStateException("the queue's disk refused a write", e);
     }
+    long cut = file.reader.truncatedBytes() - file.truncatedBytesCounted;
+    if (cut > 0) {
+      file.truncatedBytesCounted += cut;
+      stats.lost(TailerStats.LostBytes.TOO_LONG, cut);
+      file.skipped(cut, TailerStats.LostBytes.TOO_LONG.label());
+    }
     if (next == file.readOffset) {
       return;
     }
     stats.bytesRead.add(next - file.readOffset);
+    file.bytesRead += next - file.readOffset;
     file.readOffset = next;
     file.refreshIdentity();
   }
@@ -530,9 +793,6 @@ public final class LogTailer implements Component {
       long[] lineStart, byte[] bytes, int from, int to, boolean truncated, long end) {
     long start = lineStart[0];
     lineStart[0] = end;
-    if (file.parser == null) {
-      file.parser = LineParser.of(LineParser.detect(bytes, from, to));
-    }
     LogLine line = file.parser.parse(bytes, from, to, wallNanos);
     JoinedLine joined = joiner.accept(line);
     if (joined == null) {
@@ -625,6 +885,7 @@ public final class LogTailer implements Component {
     private void append(long resumeOffset) {
       queue.append(batch, resumeOffset);
       stats.linesRead.add(batch.lines());
+      file.linesAppended += batch.lines();
       batch = null;
       storedUpTo = resumeOffset;
     }
@@ -633,10 +894,12 @@ public final class LogTailer implements Component {
   /** Whether a let-go file can be closed: read to its end, and nothing will write to it again. */
   private boolean drained(TailedFile file, long now) {
     try {
-      long size = file.channel.size();
+      long size = file.input.size();
       long idle = now - Math.max(file.letGoNanos, file.lastActiveNanos);
       boolean done;
-      try {
+      if (!file.input.growable()) {
+        done = true; // compressed: nobody writes to it
+      } else try {
         FileKey there = FileKey.of(file.realPath);
         // another file at its path: the runtime writes there now; the same file: its symlink went, the container
         // ended, and a moment without writes is enough
@@ -651,7 +914,8 @@ public final class LogTailer implements Component {
       }
       if (done && idle > IDLE_CLOSE_NANOS) {
         // it ends in a line its writer never finished (no newline) and nothing will finish it now
-        stats.lostBytes.add(size - file.readOffset);
+        stats.lost(TailerStats.LostBytes.UNFINISHED, size - file.readOffset);
+        file.skipped(size - file.readOffset, TailerStats.LostBytes.UNFINISHED.label());
         errors.error("unfinished", file.realPath + " ends in an unfinished line of " + (size - file.readOffset)
             + " bytes that no one will complete; closed without it", null);
         return true;
@@ -668,8 +932,13 @@ public final class LogTailer implements Component {
     closeQuietly(file);
     files.remove(FileKey.of(file.identity));
     positionsDirty = true;
-    if (files.values().stream().noneMatch(f -> f.containerDir.equals(file.containerDir))) {
-      joiners.remove(file.containerDir);
+    List<TailedFile> siblings = byDirectory.get(file.containerDir);
+    if (siblings != null) {
+      siblings.remove(file);
+      if (siblings.isEmpty()) {
+        byDirectory.remove(file.containerDir);
+        joiners.remove(file.containerDir);
+      }
     }
   }
 
@@ -694,7 +963,7 @@ public final class LogTailer implements Component {
 
   private static boolean atEnd(TailedFile file) {
     try {
-      return file.readOffset >= file.channel.size();
+      return file.readOffset >= file.input.size();
     } catch (IOException e) {
       return false;
     }
@@ -717,13 +986,19 @@ public final class LogTailer implements Component {
 
   /** Opens a closed file again, by its path or, when it was rotated meanwhile, by its inode in its directory. */
   private boolean reopen(TailedFile file) {
-    Path found = findByInode(file.containerDir, FileKey.of(file.identity));
+    FileKey key = FileKey.of(file.identity);
+    Path found = findByInode(file.containerDir, key);
     if (found == null) {
-      long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
-      stats.lostBytes.add(lost);
-      errors.error("lost", file.realPath + " vanished while closed to save descriptors; lines after offset "
-          + file.readOffset + " could not be read", null);
+      // kubelet may have compressed it meanwhile: the .gz is resumed where this file was left
       forget(file);
+      recovered.put(key, file.position());
+      examine(file.containerDir, nanoTime.getAsLong());
+      if (recovered.remove(key) != null) {
+        long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
+        stats.lost(TailerStats.LostBytes.DELETED_BEFORE_READ, lost);
+        errors.error("lost", file.realPath + " vanished while closed to save descriptors; " + lost
+            + " bytes after offset " + file.readOffset + " could not be read", null);
+      }
       return false;
     }
     try {
@@ -733,12 +1008,13 @@ public final class LogTailer implements Component {
         forget(file);
         return false;
       }
-      file.channel = channel;
+      file.input = new PlainInput(channel);
       file.wantsOpen = false;
       makeRoomForDescriptors(file);
+      failing.succeeded(found);
       return true;
     } catch (IOException e) {
-      stats.openErrors.increment();
+      openFailed(found, e);
       return false;
     }
   }
@@ -765,16 +1041,21 @@ public final class LogTailer implements Component {
       if (f.isOpen()) {
         open++;
         try {
-          size = f.channel.size();
-          f.sizeAtLastCheck = size;
+          size = f.input.size();
+          if (size == Long.MAX_VALUE) {
+            size = -1; // compressed, its end not reached: its length is not known yet
+          } else {
+            f.sizeAtLastCheck = size;
+          }
         } catch (IOException e) {
           size = f.readOffset;
         }
       }
       FileIdentity id = f.identity;
       list.add(new FileStatus(f.realPath.toString(), id.device() + ":" + id.inode(), f.readOffset, size,
-          Math.max(0, size - f.readOffset), f.isOpen(), f.letGo, f.source.namespace(), f.source.pod(),
-          f.source.container(), (now - f.lastActiveNanos) / 1e9));
+          size < 0 ? -1 : Math.max(0, size - f.readOffset), f.isOpen(), f.letGo, f.source.namespace(),
+          f.source.pod(), f.source.container(), (now - f.lastActiveNanos) / 1e9, f.found.label(), f.bytesRead,
+          f.linesAppended, f.bytesSkipped, f.skippedWhy));
     }
     stats.filesOpen = open;
     statuses = list;
@@ -782,11 +1063,11 @@ public final class LogTailer implements Component {
 
   private void closeAll() {
     files.values().forEach(this::closeQuietly);
-    if (watcher != null) {
+    if (watch != null) {
       try {
-        watcher.close();
+        watch.close();
       } catch (IOException e) {
-        log.debug("closing the directory watcher", e);
+        log.debug("closing the directory watch", e);
       }
     }
   }
@@ -799,12 +1080,12 @@ public final class LogTailer implements Component {
     }
   }
 
-  private static void closeQuietly(FileChannel channel) {
-    if (channel != null) {
+  private static void closeQuietly(java.io.Closeable input) {
+    if (input != null) {
       try {
-        channel.close();
+        input.close();
       } catch (IOException e) {
-        log.debug("closing a channel", e);
+        log.debug("closing a log file", e);
       }
     }
   }

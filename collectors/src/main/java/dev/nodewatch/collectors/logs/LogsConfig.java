@@ -16,9 +16,13 @@ import java.util.List;
  *     every line a record of its own
  * @param excludeSelf leave out the agent's own container (known from {@code POD_NAMESPACE}/{@code POD_NAME}), so
  *     its logs about shipping logs are not shipped in a loop
+ * @param readRotatedOnFirstStart on the agent's very first start on a node (no queue yet), also read the rotated
+ *     files kubelet already keeps, not only the live ones; after that, every rotated file written after the agent
+ *     first saw its container is read, plain or compressed
  */
 public record LogsConfig(List<String> include, List<String> exclude, LogFormat format, ByteSize maxLineBytes,
-    Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf, MultilineConfig multiline) {
+    Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf, MultilineConfig multiline,
+    Boolean readRotatedOnFirstStart) {
 
   public LogsConfig {
     include = include == null ? List.of("/var/log/containers/*.log") : List.copyOf(include);
@@ -28,10 +32,16 @@ public record LogsConfig(List<String> include, List<String> exclude, LogFormat f
     scanInterval = scanInterval == null ? Duration.ofSeconds(1) : scanInterval;
     maxOpenFiles = maxOpenFiles == null ? 1024 : maxOpenFiles;
     excludeSelf = excludeSelf == null ? Boolean.TRUE : excludeSelf;
+    readRotatedOnFirstStart = readRotatedOnFirstStart == null ? Boolean.FALSE : readRotatedOnFirstStart;
+  }
+
+  public LogsConfig(List<String> include, List<String> exclude, LogFormat format, ByteSize maxLineBytes,
+      Duration scanInterval, Integer maxOpenFiles, Boolean excludeSelf, MultilineConfig multiline) {
+    this(include, exclude, format, maxLineBytes, scanInterval, maxOpenFiles, excludeSelf, multiline, null);
   }
 
   public static LogsConfig defaults() {
-    return new LogsConfig(null, null, null, null, null, null, null, null);
+    return new LogsConfig(null, null, null, null, null, null, null, null, null);
   }
 
   public void validate(String path, ConfigProblems problems) {

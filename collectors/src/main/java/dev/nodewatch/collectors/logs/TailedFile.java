@@ -4,12 +4,12 @@ import dev.nodewatch.collectors.queue.FileIdentity;
 import dev.nodewatch.collectors.queue.FilePosition;
 import dev.nodewatch.collectors.queue.LogSource;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 
 /**
- * One log file being tailed, whatever its name now: its descriptor (null while closed to stay under
- * {@code logs.max_open_files}), how far it was read, and the position to resume from after a restart.
+ * One log file being tailed, whatever its name now: its input (null while closed to stay under
+ * {@code logs.max_open_files}), how far it was read, the position to resume from after a restart, and an account
+ * of what was read from it.
  *
  * <p>{@code readOffset} is where the next read starts (after the last complete line). {@code resumeOffset} is what
  * is stored with each batch: the same, unless a line's first parts were read but its last part was not yet (or a
@@ -18,14 +18,28 @@ import java.nio.file.Path;
  */
 final class TailedFile {
 
+  /** How the file was found: under its live name, as a rotated file never seen live, or compressed. */
+  enum Found {
+    LIVE, ROTATED, COMPRESSED;
+
+    String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Re-taken as the file grows, until its fingerprint covers all of its first bytes. */
   FileIdentity identity;
   /** The file's path when it was found (under {@code /var/log/pods}); it may have been renamed since. */
   final Path realPath;
   final Path containerDir;
   final LineReader reader;
+  /** kubelet's name for it when found (null for a file outside kubelet's layout): orders a container's files. */
+  final LogFileName name;
+  final Found found;
+  /** Files found earlier have lower numbers: the order among files of equal name (the live file and its successor). */
+  final long discovery;
   LogSource source;
-  FileChannel channel;
+  LogInput input;
   LineParser parser;
   /** Null unless {@code logs.multiline} is set. */
   MultilineJoiner multiline;
@@ -39,14 +53,23 @@ final class TailedFile {
   long letGoNanos;
   /** Closed while idle and grown since: open again when a descriptor is free. */
   boolean wantsOpen;
+  long bytesRead;
+  long linesAppended;
+  long bytesSkipped;
+  /** Of the reader's truncated bytes, those already counted as lost. */
+  long truncatedBytesCounted;
+  String skippedWhy = "";
 
-  TailedFile(FileIdentity identity, Path realPath, LogSource source, FileChannel channel, LineReader reader,
-      long readOffset) {
+  TailedFile(FileIdentity identity, Path realPath, LogSource source, LogInput input, LineReader reader,
+      long readOffset, Found found, long discovery) {
     this.identity = identity;
     this.realPath = realPath;
     this.containerDir = realPath.getParent();
+    this.name = LogFileName.parse(realPath);
+    this.found = found;
+    this.discovery = discovery;
     this.source = source;
-    this.channel = channel;
+    this.input = input;
     this.reader = reader;
     this.readOffset = readOffset;
     this.sizeAtLastCheck = readOffset;
@@ -67,23 +90,48 @@ final class TailedFile {
   }
 
   /**
+   * Whether this file's content comes before {@code other}'s in their container (both in one directory): an
+   * earlier start, an earlier rotation, or, between equal names (a live file and the one that took its name), the
+   * one found first.
+   */
+  boolean olderThan(TailedFile other) {
+    int byName = name == null || other.name == null ? 0 : LogFileName.OLDEST_FIRST.compare(name, other.name);
+    return byName != 0 ? byName < 0 : discovery < other.discovery;
+  }
+
+  /** Bytes of the file not read yet, as far as is known (a compressed file's length is known only at its end). */
+  boolean hasUnread() throws IOException {
+    return input != null && readOffset < input.size();
+  }
+
+  /** Whether the content open now still starts as it did when the file was identified. */
+  boolean sameStart() throws IOException {
+    return identity.fingerprintLength() == 0 || identity.sameContent(input.head(identity.fingerprintLength()));
+  }
+
+  /**
    * A file found empty (the usual case: found the moment it is created) has an empty fingerprint, which matches
    * any file; it is taken again as the file grows, until it covers the first {@link FileIdentity#FINGERPRINT_BYTES}.
    */
-  void refreshIdentity() throws java.io.IOException {
+  void refreshIdentity() throws IOException {
     if (identity.fingerprintLength() < FileIdentity.FINGERPRINT_BYTES && readOffset > identity.fingerprintLength()) {
-      identity = identity.refingerprint(channel);
+      identity = identity.refingerprint(input.head(FileIdentity.FINGERPRINT_BYTES));
     }
   }
 
+  void skipped(long bytes, String why) {
+    bytesSkipped += bytes;
+    skippedWhy = why;
+  }
+
   boolean isOpen() {
-    return channel != null;
+    return input != null;
   }
 
   void close() throws IOException {
-    if (channel != null) {
-      channel.close();
-      channel = null;
+    if (input != null) {
+      input.close();
+      input = null;
     }
   }
 }

@@ -11,7 +11,11 @@ public final class TailerStats {
   final LongAdder droppedLines = new LongAdder();
   final LongAdder truncations = new LongAdder();
   final LongAdder rotations = new LongAdder();
-  final LongAdder lostBytes = new LongAdder();
+  private final java.util.EnumMap<LostBytes, LongAdder> lost = new java.util.EnumMap<>(LostBytes.class);
+  final LongAdder rotatedFilesFound = new LongAdder();
+  final LongAdder compressedFilesFound = new LongAdder();
+  final LongAdder corruptFiles = new LongAdder();
+  volatile int pathsFailing;
   final LongAdder openErrors = new LongAdder();
   final LongAdder skippedPaths = new LongAdder();
   final LongAdder readErrors = new LongAdder();
@@ -52,9 +56,62 @@ public final class TailerStats {
     return rotations.sum();
   }
 
-  /** Bytes of files that vanished before they were read to their end. */
+  /** Why bytes of a log file could not be shipped; the label of {@code nodewatch_logs_lost_bytes_total}. */
+  public enum LostBytes {
+    /** The file vanished (while closed to save descriptors) before it was read to its end. */
+    DELETED_BEFORE_READ,
+    /** Written after the last read and then truncated away (copytruncate) before it could be read. */
+    COPYTRUNCATE,
+    /** Beyond {@code logs.max_line_bytes} in an over-long line. */
+    TOO_LONG,
+    /** An unfinished last line (no newline) of a file nobody will write to again. */
+    UNFINISHED,
+    /** Compressed bytes that could not be decompressed (a corrupt or not-gzip {@code .gz}). */
+    CORRUPT;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  TailerStats() {
+    for (LostBytes reason : LostBytes.values()) {
+      lost.put(reason, new LongAdder());
+    }
+  }
+
+  void lost(LostBytes reason, long bytes) {
+    lost.get(reason).add(bytes);
+  }
+
+  /** Bytes that could not be shipped, for one reason. */
+  public long lostBytes(LostBytes reason) {
+    return lost.get(reason).sum();
+  }
+
+  /** Bytes that could not be shipped, for every reason. */
   public long lostBytes() {
-    return lostBytes.sum();
+    return lost.values().stream().mapToLong(LongAdder::sum).sum();
+  }
+
+  /** Rotated files found that the tailer had never seen under their live name, read from their stored position. */
+  public long rotatedFilesFound() {
+    return rotatedFilesFound.sum();
+  }
+
+  /** Of those, the compressed ones ({@code .gz}), read by decompressing them. */
+  public long compressedFilesFound() {
+    return compressedFilesFound.sum();
+  }
+
+  /** Compressed files that could not be decompressed (to their end, or at all). */
+  public long corruptFiles() {
+    return corruptFiles.sum();
+  }
+
+  /** Paths matching the include globs that cannot be opened now. */
+  public int pathsFailing() {
+    return pathsFailing;
   }
 
   /** Paths matching the include globs that are not regular files (a directory named like a log file). */
@@ -62,6 +119,7 @@ public final class TailerStats {
     return skippedPaths.sum();
   }
 
+  /** Paths that started failing to open (each counted once until it opens again or goes away). */
   public long openErrors() {
     return openErrors.sum();
   }

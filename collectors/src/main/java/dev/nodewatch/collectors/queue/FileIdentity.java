@@ -39,8 +39,24 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
 
   /** The same file, fingerprinted again over its first bytes as they are now (it has grown since). */
   public FileIdentity refingerprint(FileChannel channel) throws IOException {
-    ByteBuffer start = readStart(channel, FINGERPRINT_BYTES);
-    return new FileIdentity(device, inode, start.remaining(), crc(start));
+    return refingerprint(readStart(channel, FINGERPRINT_BYTES));
+  }
+
+  /** The same file, fingerprinted over {@code head}: its first bytes (up to {@link #FINGERPRINT_BYTES}) as now. */
+  public FileIdentity refingerprint(ByteBuffer head) {
+    return new FileIdentity(device, inode, head.remaining(), crc(head));
+  }
+
+  /**
+   * Whether content starting with {@code head} (at least {@code fingerprintLength} bytes of it, when the content
+   * has them) is this file's: how a rotated file is recognised after kubelet compressed it, under another inode.
+   * An empty fingerprint proves nothing and matches no content.
+   */
+  public boolean sameContent(ByteBuffer head) {
+    if (fingerprintLength == 0 || head.remaining() < fingerprintLength) {
+      return false;
+    }
+    return crc(head.duplicate().limit(head.position() + fingerprintLength)) == fingerprint;
   }
 
   /**

@@ -13,7 +13,8 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
-import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -31,8 +32,21 @@ import net.openhft.chronicle.wire.DocumentContext;
  */
 public final class LogQueue implements AutoCloseable {
 
-  /** Five-minute files: retention deletes acknowledged records in steps of one file. */
-  static final RollCycles ROLL_CYCLE = RollCycles.FIVE_MINUTELY;
+  /**
+   * One-minute files: retention deletes acknowledged records in steps of one file, so on a full disk acknowledged
+   * space comes back within a minute (it took five with five-minute files). Chronicle offers no shorter cycle but its
+   * test ones. A queue made with another cycle keeps it (Chronicle takes the cycle from the files it finds).
+   */
+  static final RollCycle ROLL_CYCLE = LegacyRollCycles.MINUTELY;
+
+  static {
+    // Chronicle's own disk monitor logs an ERROR every 10 s while the disk is nearly full ("the JVM may crash"); the
+    // queue measures free space itself and pauses appends before a mapped write could fail (diskFull), so the
+    // condition is handled, and reported once a minute by the tailer. Only set when nobody chose otherwise.
+    if (System.getProperty("chronicle.disk.monitor.disable") == null) {
+      System.setProperty("chronicle.disk.monitor.disable", "true");
+    }
+  }
   /** Mapped blocks count in RSS: 4 MiB keeps the mapped part small (64 MiB, the default, added ~150 MB RSS). */
   private static final long MIN_BLOCK_SIZE = 4L << 20;
 
@@ -70,7 +84,7 @@ public final class LogQueue implements AutoCloseable {
     this.maxDocumentBytes = maxDocumentBytes;
     this.config = config;
     this.node = node;
-    this.files = new CycleFiles(queue.file().toPath(), ROLL_CYCLE);
+    this.files = new CycleFiles(queue.file().toPath(), queue.rollCycle());
     this.id = storedId(queue);
     this.recovered = recover();
     this.bytesOnDisk = files.bytes();
@@ -294,7 +308,7 @@ public final class LogQueue implements AutoCloseable {
     if (config.maxAge() != null) {
       // files wholly older than max_age go even if unread, but never the newest positions
       long cutMillis = time.currentTimeMillis() - config.maxAge().toMillis();
-      int ageCut = (int) Math.floorDiv(cutMillis, (long) ROLL_CYCLE.lengthInMillis());
+      int ageCut = (int) Math.floorDiv(cutMillis, (long) queue.rollCycle().lengthInMillis());
       int expireBefore = Math.min(Math.min(ageCut, current), positionsCycle >= 0 ? positionsCycle : current);
       if (expireBefore > keepFrom) {
         expired = files.deleteBefore(expireBefore);
@@ -356,8 +370,8 @@ public final class LogQueue implements AutoCloseable {
   /**
    * Whether the slowest reader has {@code queue.max_bytes} or more not yet acknowledged, or the disk is (nearly)
    * full, as of the last {@link #maintain}. It is the backlog that counts, not the files: what every reader has
-   * acknowledged stays on disk until its five-minute file is passed, and counting it would hold the tailer back
-   * for up to five minutes after the sinks caught up. Files are bounded by the backlog plus one cycle's appends,
+   * acknowledged stays on disk until its one-minute file is passed, and counting it would hold the tailer back
+   * for up to a minute after the sinks caught up. Files are bounded by the backlog plus one cycle's appends,
    * and by the free-space guard.
    */
   public boolean full() {

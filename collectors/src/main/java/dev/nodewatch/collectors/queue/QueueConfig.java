@@ -30,7 +30,7 @@ public record QueueConfig(ByteSize maxBytes, WhenFull whenFull, Duration maxAge)
       problems.add(ConfigProblems.path(path, "max_bytes"), "must be at least 16MiB, was " + maxBytes);
     }
     if (maxAge != null && maxAge.compareTo(Duration.ofMillis(LogQueue.ROLL_CYCLE.lengthInMillis())) < 0) {
-      problems.add(ConfigProblems.path(path, "max_age"), "must be at least 5m, the length of one queue file");
+      problems.add(ConfigProblems.path(path, "max_age"), "must be at least 1m, the length of one queue file");
     }
   }
 }

@@ -93,14 +93,22 @@ final class QueueDocuments {
     out.writeInt(lines);
   }
 
+  /**
+   * The files being read, then the files finished (a second list after the first, so a document written before
+   * finished files were kept still reads).
+   */
   static void writePositions(Bytes<?> out, Collection<FilePosition> positions) {
     out.clear();
     out.writeByte(POSITIONS);
-    out.writeStopBit(positions.size());
-    for (FilePosition position : positions) {
-      writeIdentity(out, position.file());
-      out.writeUtf8(position.path());
-      out.writeStopBit(position.offset());
+    for (boolean finished : new boolean[] {false, true}) {
+      out.writeStopBit(positions.stream().filter(p -> p.finished() == finished).count());
+      for (FilePosition position : positions) {
+        if (position.finished() == finished) {
+          writeIdentity(out, position.file());
+          out.writeUtf8(position.path());
+          out.writeStopBit(position.offset());
+        }
+      }
     }
   }
 
@@ -147,11 +155,16 @@ final class QueueDocuments {
   }
 
   static List<FilePosition> readPositions(Bytes<?> in) {
-    int count = (int) in.readStopBit();
-    List<FilePosition> positions = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      FileIdentity file = readIdentity(in);
-      positions.add(new FilePosition(file, in.readUtf8(), in.readStopBit()));
+    List<FilePosition> positions = new ArrayList<>();
+    for (boolean finished : new boolean[] {false, true}) {
+      if (finished && in.readRemaining() == 0) {
+        break; // written before finished files were kept
+      }
+      int count = (int) in.readStopBit();
+      for (int i = 0; i < count; i++) {
+        FileIdentity file = readIdentity(in);
+        positions.add(new FilePosition(file, in.readUtf8(), in.readStopBit(), finished));
+      }
     }
     return positions;
   }

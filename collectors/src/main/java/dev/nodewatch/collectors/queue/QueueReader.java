@@ -7,6 +7,8 @@ import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One sink's view of the queue. {@link #poll} hands out the records after the last one handed out; {@link #ack}
@@ -15,6 +17,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * out but not acknowledged is handed out again. One thread at a time polls; any thread may acknowledge.
  */
 public final class QueueReader implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(QueueReader.class);
 
   private final String name;
   private final SingleChronicleQueue queue;
@@ -34,6 +38,8 @@ public final class QueueReader implements AutoCloseable {
     ExcerptTailer tailer;
     long bytes;
     long events;
+    /** The index of the last document counted; -1 before the first. */
+    long last = -1;
   }
 
   QueueReader(String name, SingleChronicleQueue queue, LongValue committed, String node, String queueId) {
@@ -143,11 +149,17 @@ public final class QueueReader implements AutoCloseable {
   void refreshLag() {
     if (appended.tailer == null) {
       long from = committedIndex(); // read once: both counters must start at the same document
-      appended.tailer = startingTailer(from);
-      acknowledged.tailer = startingTailer(from);
+      appended.tailer = startingTailer(from, false);
+      acknowledged.tailer = startingTailer(from, false);
     }
     count(appended, Long.MAX_VALUE);
     count(acknowledged, committedIndex());
+    if (acknowledged.last == appended.last) {
+      // both counters have passed the same documents, so nothing is owed: whatever they counted before they met
+      // (one started elsewhere) must not stay in the lag for good
+      acknowledged.bytes = appended.bytes;
+      acknowledged.events = appended.events;
+    }
     lagEvents = Math.max(0, appended.events - acknowledged.events);
     lagBytes = Math.max(0, appended.bytes - acknowledged.bytes);
   }
@@ -165,18 +177,47 @@ public final class QueueReader implements AutoCloseable {
       }
       counter.bytes = 0;
       counter.events = 0;
+      counter.last = -1;
     }
   }
 
-  /** Positioned after document {@code index}, where a poll after acknowledging it would start. */
-  private ExcerptTailer startingTailer(long index) {
+  /**
+   * Positioned after document {@code index}, where a poll after acknowledging it would start. When that document
+   * cannot be found (its file was deleted, or Chronicle cannot position on it after a crash), the tailer goes to
+   * the first document after it, never back to the start of the queue, which would send everything again.
+   *
+   * @param report whether to log a resume that had to search (the poll's tailer; not the lag counters')
+   */
+  private ExcerptTailer startingTailer(long index, boolean report) {
     ExcerptTailer t = queue.createTailer();
-    if (index > 0 && t.moveToIndex(index)) {
+    if (index <= 0) {
+      return t.toStart(); // never acknowledged: everything is owed
+    }
+    if (t.moveToIndex(index)) {
       try (DocumentContext acknowledgedDocument = t.readingDocument()) {
         // read past it: it is delivered
       }
-    } else {
-      t.toStart();
+      return t;
+    }
+    t.toStart();
+    long passed = 0;
+    long resumeAt = -1;
+    while (true) {
+      try (DocumentContext dc = t.readingDocument()) {
+        if (!dc.isPresent()) {
+          break;
+        }
+        if (dc.index() > index) {
+          resumeAt = dc.index();
+          dc.rollbackOnClose(); // the next read returns it
+          break;
+        }
+        passed++;
+      }
+    }
+    if (report) {
+      log.warn("reader {}: its committed index {} is not in the queue; resuming at {} (passed {} older documents)",
+          name, Long.toHexString(index), resumeAt < 0 ? "the end" : Long.toHexString(resumeAt), passed);
     }
     return t;
   }
@@ -191,6 +232,7 @@ public final class QueueReader implements AutoCloseable {
           dc.rollbackOnClose();
           return;
         }
+        counter.last = dc.index();
         Bytes<?> in = dc.wire().bytes();
         long size = in.readRemaining();
         counter.bytes += size;
@@ -248,7 +290,7 @@ public final class QueueReader implements AutoCloseable {
 
   private ExcerptTailer tailer() {
     if (tailer == null) {
-      tailer = startingTailer(committedIndex());
+      tailer = startingTailer(committedIndex(), true);
       // a pipeline with several senders polls from each of them in turn, one at a time (under its lock)
       tailer.singleThreadedCheckDisabled(true);
     }

@@ -112,4 +112,36 @@ class LineParsersTest {
         .isEqualTo(new LogLine(NOW, LogStream.STDOUT, false, "anything at all".getBytes(StandardCharsets.UTF_8),
             false));
   }
+
+  @Test
+  void autoDecidesEachLineSoGarbageFirstDoesNotMakeTheGoodLinesPlain() {
+    LineParser auto = new AutoLineParser(true);
+    LogLine garbage = parse(auto, "\u0001\u0002 binary garbage");
+    assertThat(garbage.malformed()).isTrue();
+    assertThat(new String(garbage.message(), StandardCharsets.UTF_8)).isEqualTo("\u0001\u0002 binary garbage");
+    LogLine cri = parse(auto, "2024-05-01T12:34:56Z stderr F after the garbage");
+    assertThat(cri.malformed()).isFalse();
+    assertThat(cri.stream()).isEqualTo(LogStream.STDERR);
+    assertThat(new String(cri.message(), StandardCharsets.UTF_8)).isEqualTo("after the garbage");
+  }
+
+  @Test
+  void autoReadsDockerLinesAfterHalfAJsonObjectAndCriAndDockerMixed() {
+    LineParser auto = new AutoLineParser(true);
+    assertThat(parse(auto, "{\"log\":\"cut in ha").malformed()).isTrue();
+    LogLine docker = parse(auto, "{\"log\":\"whole\\n\",\"stream\":\"stdout\",\"time\":\"2026-11-25T10:00:00Z\"}");
+    assertThat(docker.malformed()).isFalse();
+    assertThat(new String(docker.message(), StandardCharsets.UTF_8)).isEqualTo("whole");
+    LogLine cri = parse(auto, "2024-05-01T12:34:56Z stdout F a CRI line after Docker ones");
+    assertThat(cri.malformed()).isFalse();
+    assertThat(new String(cri.message(), StandardCharsets.UTF_8)).isEqualTo("a CRI line after Docker ones");
+  }
+
+  @Test
+  void autoKeepsPlainTextPlainOutsideContainerLogsUntilAFramedLineIsSeen() {
+    LineParser auto = new AutoLineParser(false);
+    assertThat(parse(auto, "Dec  3 10:00:00 host sshd[1]: accepted").malformed()).isFalse();
+    assertThat(parse(auto, "2024-05-01T12:34:56Z stdout F framed").malformed()).isFalse();
+    assertThat(parse(auto, "not framed after a framed line").malformed()).isTrue();
+  }
 }

@@ -196,6 +196,173 @@ class LogTailerTest {
   }
 
   @Test
+  void oneTruncationIsOneReadFromTheStartNotOneOnEveryScan() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      for (int i = 0; i < 2_000; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      awaitRecords(2_000);
+      try (var channel = java.nio.channels.FileChannel.open(pod.current, java.nio.file.StandardOpenOption.WRITE)) {
+        channel.truncate(0);
+      }
+      pod.reopen();
+      for (int i = 2_000; i < 2_100; i++) {
+        pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+      }
+      awaitRecords(2_100);
+      Thread.sleep(1_500); // fifteen scans: each would have read the file again
+      drain();
+    }
+    assertEveryLineOnceInOrder(2_100);
+    assertThat(tailer.stats().truncations()).isEqualTo(1);
+  }
+
+  @Test
+  void rotationsAndCompressionWhileTheAgentWasDownAreReadOldestFirstFromTheStoredPosition() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      writeLines(pod, 0, 500);
+      awaitRecords(500);
+      stopTailer();
+      writeLines(pod, 500, 800); // half of this file was read when the agent stopped
+      Path first = pod.rename();
+      pod.reopen();
+      writeLines(pod, 800, 1_000); // never seen under its live name
+      Path second = pod.rename();
+      pod.reopen();
+      pod.compress(first); // the older rotated file is compressed at the next rotation
+      Files.write(second.resolveSibling(second.getFileName() + ".gz.tmp"), new byte[] {31, (byte) 139, 8});
+      writeLines(pod, 1_000, 1_100);
+      // the container restarted while the agent was down; its old symlink is gone, the new one not made yet
+      Path restarted = pod.containerDir.resolve("1.log");
+      for (int i = 1_100; i < 1_200; i++) {
+        Files.writeString(restarted, PodLogFiles.cri("stdout", 'F', "line-" + i),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      }
+      start();
+      awaitRecords(1_200);
+      Thread.sleep(500);
+      drain();
+    }
+    assertEveryLineOnceInOrder(1_200);
+    assertThat(received).extracting(r -> lineNumber(r)).isSorted(); // oldest file first, across files
+    assertThat(tailer.stats().compressedFilesFound()).isEqualTo(1);
+    assertThat(tailer.stats().lostBytes()).isZero();
+    assertThat(tailer.stats().corruptFiles()).isZero(); // the .gz.tmp was never read
+  }
+
+  @Test
+  void aCompressedFileNeverSeenIsReadAndAFinishedOneIsNotReadAgainOnceCompressed() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      writeLines(pod, 100, 200);
+      awaitRecords(100);
+      // a rotation the agent never saw live, already compressed: found by the directory's events
+      Path unseen = pod.rotatedName(1, false);
+      Files.writeString(unseen, numbered(0, 100));
+      pod.compress(unseen);
+      awaitRecords(200);
+      // the live file rotated and read to its end, then compressed: the same content, not read twice
+      Path rotated = pod.rename();
+      pod.reopen();
+      writeLines(pod, 200, 300);
+      awaitRecords(300);
+      await(() -> tailer.files().size() == 1, "the rotated file finished");
+      pod.compress(rotated);
+      Thread.sleep(1_000);
+      drain();
+    }
+    assertEveryLineOnceInOrder(300);
+    assertThat(tailer.stats().compressedFilesFound()).isEqualTo(1);
+  }
+
+  @Test
+  void aCorruptGzAndOneThatIsNotGzipAreCountedAndTheRestOfTheDirectoryIsRead() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      writeLines(pod, 0, 10);
+      awaitRecords(10);
+      Path notGzip = pod.rotatedName(1, true);
+      Files.writeString(notGzip, numbered(10, 20)); // plain text under a .gz name
+      Path cut = pod.rotatedName(2, false);
+      Files.writeString(cut, numbered(20, 2_020) + "x".repeat(200_000));
+      byte[] compressed = Files.readAllBytes(pod.compress(cut));
+      Files.write(cut.resolveSibling(cut.getFileName() + ".gz"),
+          java.util.Arrays.copyOf(compressed, compressed.length / 2)); // cut short mid-stream
+      Path good = pod.rotatedName(3, false);
+      Files.writeString(good, numbered(3_000, 3_100));
+      pod.compress(good);
+      await(() -> {
+        drain();
+        return received.stream().anyMatch(r -> r.message().startsWith("line-3099"));
+      }, "the good compressed file");
+      await(() -> tailer.stats().corruptFiles() == 2, "both bad files counted");
+    }
+    List<Integer> numbers = received.stream().map(LogTailerTest::lineNumber).toList();
+    assertThat(numbers).doesNotContain(10).contains(20, 1_000, 3_000, 3_099);
+    assertThat(tailer.stats().lostBytes(TailerStats.LostBytes.CORRUPT)).isPositive();
+  }
+
+  @Test
+  void onTheFirstStartRotatedFilesAlreadyThereAreLeftAloneAndLaterOnesAreRead() throws Exception {
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      Files.writeString(pod.rotatedName(1, false), numbered(9_000, 9_010)); // before the agent ever ran here
+      pod.compress(pod.rotatedName(1, false));
+      Files.writeString(pod.rotatedName(2, false), numbered(9_010, 9_020));
+      writeLines(pod, 0, 100);
+      start();
+      awaitRecords(100);
+      stopTailer();
+      writeLines(pod, 100, 150);
+      pod.rename();
+      pod.reopen();
+      writeLines(pod, 150, 200);
+      start();
+      awaitRecords(200);
+      Thread.sleep(500);
+      drain();
+    }
+    assertEveryLineOnceInOrder(200);
+  }
+
+  @Test
+  void aPathThatCannotBeOpenedIsCountedOnceNotOnEveryScan() throws Exception {
+    Path links = Files.createDirectories(root.resolve("containers"));
+    Files.createSymbolicLink(links.resolve("loop_ns_c-" + "ee".repeat(32) + ".log"),
+        links.resolve("loop_ns_c-" + "ee".repeat(32) + ".log"));
+    start();
+    Thread.sleep(1_500); // fifteen scans
+    assertThat(tailer.stats().openErrors()).isEqualTo(1);
+    assertThat(tailer.stats().pathsFailing()).isEqualTo(1);
+  }
+
+  private static void writeLines(PodLogFiles pod, int from, int to) {
+    for (int i = from; i < to; i++) {
+      pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
+    }
+  }
+
+  private static String numbered(int from, int to) {
+    StringBuilder lines = new StringBuilder();
+    for (int i = from; i < to; i++) {
+      lines.append(PodLogFiles.cri("stdout", 'F', "line-" + i));
+    }
+    return lines.toString();
+  }
+
+  private static int lineNumber(LogRecord record) {
+    Matcher m = NUMBERED.matcher(record.message());
+    assertThat(m.find()).as("numbered: %s", record.message()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  private void stopTailer() throws Exception {
+    tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    queue.close();
+  }
+
+  @Test
   void aFileDeletedBeforeItWasReadIsReadToItsEndThroughItsDescriptor() throws Exception {
     SetTimeProvider time = new SetTimeProvider(TimeUnit.DAYS.toNanos(20_000));
     queue = openQueue("16MiB", time);
@@ -318,8 +485,11 @@ class LogTailerTest {
     // max_line_bytes bounds the line as read, framing included, and the record must fit in a queue document
     assertThat(hugeLine.message().length()).isBetween((1 << 20) - 4096, 1 << 20);
     assertThat(received).anyMatch(r -> r.message().equals("bad \uFFFD("));
-    // binary bytes are plain text to the format detection: shipped (invalid UTF-8 replaced), not malformed
-    assertThat(tailer.stats().malformedLines()).isEqualTo(2);
+    // in a container's log every line should be framed: binary garbage is shipped whole (invalid UTF-8 replaced)
+    // and flagged malformed, as are the CRI line with a bad time and the Docker line cut in half
+    List<LogRecord> garbageLines = received.stream().filter(r -> r.source().pod().equals("garbage")).toList();
+    assertThat(garbageLines).isNotEmpty().allMatch(LogRecord::malformed);
+    assertThat(tailer.stats().malformedLines()).isEqualTo(2 + garbageLines.size());
     assertThat(received).filteredOn(r -> r.message().startsWith("{\"log\":\"cut in ha"))
         .singleElement().satisfies(r -> assertThat(r.malformed()).isTrue());
     assertThat(tailer.stats().truncatedLines()).isEqualTo(1);

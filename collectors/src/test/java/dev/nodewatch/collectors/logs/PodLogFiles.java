@@ -69,6 +69,27 @@ final class PodLogFiles implements AutoCloseable {
     out = new FileOutputStream(current.toFile(), true);
   }
 
+  /**
+   * kubelet's compression of a rotated file: written to {@code <file>.gz.tmp}, renamed to {@code <file>.gz}, the
+   * original removed.
+   */
+  Path compress(Path rotated) throws IOException {
+    Path tmp = rotated.resolveSibling(rotated.getFileName() + ".gz.tmp");
+    try (var out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(tmp))) {
+      Files.copy(rotated, out);
+    }
+    Path gz = rotated.resolveSibling(rotated.getFileName() + ".gz");
+    Files.move(tmp, gz, StandardCopyOption.ATOMIC_MOVE);
+    Files.delete(rotated);
+    return gz;
+  }
+
+  /** A file kubelet's way of naming rotated files would give at {@code second} past a fixed time. */
+  Path rotatedName(int second, boolean compressed) {
+    return containerDir.resolve("0.log." + ROTATED.format(Instant.ofEpochSecond(1_700_000_000L + second))
+        + (compressed ? ".gz" : ""));
+  }
+
   /** kubelet keeps a few rotated files (containerLogMaxFiles, default 5); older ones are deleted. */
   void deleteRotatedExceptNewest(int keep) throws IOException {
     try (var list = Files.list(containerDir)) {
