@@ -6,6 +6,8 @@ Scenarios (each starts a fresh agent through bin/nodewatch, with its production 
   hundred  100 CRI files of --lines/100 lines each, read from the beginning
   gzip     the file of "one" as kubelet leaves a rotated file it compressed (0.log.<time>.gz beside an empty 0.log),
            read by decompressing it (logs.read_rotated_on_first_start, so the fresh agent reads it)
+  idle     500 containers' files of one line each: once all are read, the agent's CPU over --seconds with nothing
+           written (watching 500 container directories; the target is at most 1% of a core)
   latency  a writer appends timestamped lines at --rate lines/s for --seconds; a file sink delivers them and the
            delay from write to arrival in the sink's file is measured (an upper bound of write -> queue append)
 
@@ -24,7 +26,8 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+# NODEWATCH_ROOT: another checkout whose bin/nodewatch and jar to measure (bench/logs-pairs.sh)
+ROOT = os.environ.get("NODEWATCH_ROOT") or os.path.dirname(HERE)
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -184,6 +187,28 @@ def throughput(args, name, files, compressed=False):
                       "rss_anon_mib": kinds.get("RssAnon"), "rss_file_mib": kinds.get("RssFile")}))
 
 
+def idle(args):
+    files = 500
+    base = os.path.join(args.dir, f"files-{files}x1")
+    make_files(base, files, 1)
+    work = os.path.join(args.dir, "run")
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    agent = Agent(work, config(work, os.path.join(base, "containers", "*.log")))
+    try:
+        agent.measure_until(agent.appended, files)
+        time.sleep(5)  # past start-up's compilation and the first sweep
+        t0, c0 = time.monotonic(), agent.cpu_seconds()
+        time.sleep(args.seconds)
+        elapsed, cpu = time.monotonic() - t0, agent.cpu_seconds() - c0
+        kinds = agent.rss_kinds_mib()
+    finally:
+        agent.stop()
+    print(json.dumps({"scenario": "idle", "files": files, "seconds": round(elapsed, 1), "cpu_s": round(cpu, 2),
+                      "cpu_percent_of_a_core": round(100 * cpu / elapsed, 2), "rss_anon_mib": kinds.get("RssAnon"),
+                      "rss_file_mib": kinds.get("RssFile")}))
+
+
 def live_log(base, work):
     """An empty pod log under base (with its /var/log/containers-style link) and an empty work directory."""
     shutil.rmtree(base, ignore_errors=True)
@@ -261,6 +286,8 @@ def main():
             throughput(args, "one", 1)
         elif s == "hundred":
             throughput(args, "hundred", 100)
+        elif s == "idle":
+            idle(args)
         elif s == "gzip":
             throughput(args, "gzip", 1, compressed=True)
         elif s == "latency":

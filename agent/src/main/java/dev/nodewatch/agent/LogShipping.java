@@ -6,6 +6,7 @@ import dev.nodewatch.collectors.kube.PodMetadata;
 import dev.nodewatch.collectors.logs.LogTailer;
 import dev.nodewatch.collectors.logs.TailerStats;
 import dev.nodewatch.collectors.queue.LogQueue;
+import dev.nodewatch.collectors.queue.QueueMaintenance;
 import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.exporters.forward.FileSink;
@@ -45,8 +46,8 @@ import java.util.function.ToDoubleFunction;
 final class LogShipping implements Component {
 
   /** What exists once the queue is open. */
-  private record Wired(LogQueue queue, List<SinkPipeline> pipelines, List<DeadLetterQueue> deadLetters,
-      LogTailer tailer) {}
+  private record Wired(LogQueue queue, QueueMaintenance maintenance, List<SinkPipeline> pipelines,
+      List<DeadLetterQueue> deadLetters, LogTailer tailer) {}
 
   /** Days a sink's refused records are kept in its dead-letter queue. */
   private static final int DEAD_LETTER_DAYS = 7;
@@ -57,6 +58,9 @@ final class LogShipping implements Component {
   private final MeterRegistry registry;
   private final CompletableFuture<LogQueue> opening;
   private volatile Wired wired; // set once, under this object's lock
+  /** Per-container log series follow the tailed containers this often. */
+  private static final long CONTAINER_METERS_EVERY_MILLIS = 2_000;
+  private volatile long containerTimer = -1;
   private boolean stopped;
 
   LogShipping(AgentConfig config, Vertx vertx, KubeletPods kubelet, MeterRegistry registry) {
@@ -102,7 +106,10 @@ final class LogShipping implements Component {
         }
       }
       registerMetrics(wired);
+      ContainerLogMeters containerMeters = new ContainerLogMeters(registry, wired.tailer().stats());
+      containerTimer = vertx.setPeriodic(CONTAINER_METERS_EVERY_MILLIS, id -> containerMeters.sync());
       List<Future<Void>> started = new ArrayList<>();
+      started.add(wired.maintenance().start());
       wired.pipelines().forEach(p -> started.add(p.start()));
       started.add(wired.tailer().start());
       return Future.all(started).mapEmpty();
@@ -128,7 +135,7 @@ final class LogShipping implements Component {
         uid -> kubelet.cachedByUid(uid).map(PodMetadata::labels).orElse(Map.of()),
         Objects.requireNonNullElse(System.getenv("POD_NAMESPACE"), ""),
         Objects.requireNonNullElse(System.getenv("POD_NAME"), ""), System::nanoTime);
-    return new Wired(queue, List.copyOf(pipelines), List.copyOf(deadLetters), tailer);
+    return new Wired(queue, new QueueMaintenance(queue), List.copyOf(pipelines), List.copyOf(deadLetters), tailer);
   }
 
   @Override
@@ -138,6 +145,9 @@ final class LogShipping implements Component {
       stopped = true;
       w = wired;
     }
+    if (containerTimer >= 0) {
+      vertx.cancelTimer(containerTimer);
+    }
     if (w == null) {
       // never started: close the queue if and when it opens
       opening.thenAccept(LogQueue::close);
@@ -145,6 +155,7 @@ final class LogShipping implements Component {
     }
     return w.tailer().stop()
         .eventually(() -> Future.join(w.pipelines().stream().map(SinkPipeline::stop).toList()))
+        .eventually(() -> w.maintenance().stop())
         .eventually(() -> {
           w.deadLetters().forEach(DeadLetterQueue::close);
           w.queue().close();
@@ -258,6 +269,9 @@ final class LogShipping implements Component {
         "Rotated files found beside a container's log that were never read under their live name (read now).");
     counter(registry, "nodewatch.logs.compressed.files.found", stats, TailerStats::compressedFilesFound,
         "Of those, compressed (.gz) files, read by decompressing them.");
+    counter(registry, "nodewatch.logs.files.gone", stats, TailerStats::filesGone,
+        "Files read before a restart that were deleted while the agent was down (what followed their stored "
+        + "position could not be read).");
     counter(registry, "nodewatch.logs.corrupt.files", stats, TailerStats::corruptFiles,
         "Compressed log files that could not be decompressed to their end.");
     counter(registry, "nodewatch.logs.open.errors", stats, TailerStats::openErrors,

@@ -70,6 +70,10 @@ public final class LogTailer implements Component {
   /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
   private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(80);
+  /** The shortest fingerprint a compressed file is recognised by (a CRI line's framing is 40 bytes or so). */
+  private static final int MIN_PREFIX_BYTES = 64;
+  /** A file ending in the first part of a line waits this long for the end to come in the container's next file. */
+  private static final long PART_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** Every container directory is listed this often even without events (events can overflow or be missing). */
   private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -88,7 +92,7 @@ public final class LogTailer implements Component {
   /** Matches that are not regular files (a directory named like a log), counted once each. */
   private final Set<Path> notFiles = new java.util.HashSet<>();
   /** Positions stored by the last run, until the files they belong to are found again (by inode or by content). */
-  private final Map<FileKey, FilePosition> recovered = new HashMap<>();
+  private final List<FilePosition> recovered = new ArrayList<>(); // a list: a freed inode is soon another file's
   /** The tailed files of each container directory, oldest first by discovery. */
   private final Map<Path, List<TailedFile>> byDirectory = new HashMap<>();
   private final FinishedFiles finished = new FinishedFiles();
@@ -170,7 +174,7 @@ public final class LogTailer implements Component {
       if (position.finished()) {
         finished.add(dir, position);
       } else {
-        recovered.put(FileKey.of(position.file()), position);
+        recovered.add(position);
       }
       if (dir != null) {
         toExamine.add(dir);
@@ -205,7 +209,15 @@ public final class LogTailer implements Component {
       scan(nanoTime.getAsLong());
       examinePending(nanoTime.getAsLong());
       firstStart = false;
-      recovered.clear(); // what was not found again is gone: nothing of it can be read any more
+      if (!recovered.isEmpty()) {
+        // deleted while the agent was down (the pod went, or kubelet removed its oldest rotated files): what they
+        // held after their stored position, if anything, cannot be read; how much is not known
+        stats.filesGone.add(recovered.size());
+        log.warn("{} log files read before the restart are gone (first: {} at offset {}); anything written to them "
+            + "after that offset could not be read", recovered.size(), recovered.get(0).path(),
+            recovered.get(0).offset());
+      }
+      recovered.clear();
       while (loop.running()) {
         try {
           step(schedule);
@@ -246,10 +258,10 @@ public final class LogTailer implements Component {
       examinePending(now);
     }
     if (now >= at.nextMaintain) {
+      // retention itself runs on the queue's own thread (QueueMaintenance); only the appender can write positions
       if (queue.positionsInOlderCycle()) {
         appendPositions(); // so retention can let the older cycle go
       }
-      maintainQueue();
       at.nextMaintain = now + MAINTAIN_EVERY_NANOS;
     }
     // a full disk always pauses (dropping would not free it); a full queue pauses unless told to drop
@@ -301,18 +313,6 @@ public final class LogTailer implements Component {
       } else {
         toExamine.add(dir);
       }
-    }
-  }
-
-  private void maintainQueue() {
-    try {
-      queue.maintain();
-      if (queue.diskFull()) {
-        errors.error("disk-full", "the disk under the queue (" + queue.directory() + ") is nearly full: reading "
-            + "paused until sinks catch up and retention frees space", null);
-      }
-    } catch (IOException e) {
-      errors.error("queue-maintain", "cannot measure or clean the queue directory: " + e, null);
     }
   }
 
@@ -423,7 +423,7 @@ public final class LogTailer implements Component {
         channel.close();
         return null;
       }
-      long offset = startOffset(key, channel);
+      long offset = startOffset(real, key, channel);
       failing.succeeded(watched);
       TailedFile file = register(new TailedFile(identity, real, source, new PlainInput(channel), newReader(),
           offset, TailedFile.Found.LIVE, discoveries++), now);
@@ -450,6 +450,12 @@ public final class LogTailer implements Component {
         : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
     files.put(FileKey.of(file.identity), file);
     byDirectory.computeIfAbsent(file.containerDir, d -> new ArrayList<>()).add(file);
+    if (!file.source.pod().isEmpty()) {
+      file.counts = stats.containers.computeIfAbsent(
+          List.of(file.source.namespace(), file.source.pod(), file.source.container()),
+          k -> new ContainerLogCounts(k.get(0), k.get(1), k.get(2)));
+      file.counts.files++;
+    }
     joiners.computeIfAbsent(file.containerDir, d -> new PartialLineJoiner((int) config.maxLineBytes().bytes()));
     positionsDirty = true;
     return file;
@@ -543,7 +549,7 @@ public final class LogTailer implements Component {
         return;
       }
       FileIdentity identity = new FileIdentity(key.device(), key.inode(), 0, 0).refingerprint(head);
-      FilePosition stored = storedPositionOf(key, head);
+      FilePosition stored = storedPositionOf(dir, key, head);
       if (stored == null && head.remaining() == 0) {
         input.close(); // empty: nothing to read yet, and nothing to know it by; looked at again later
         return;
@@ -562,6 +568,8 @@ public final class LogTailer implements Component {
           newReader(), stored == null ? 0 : stored.offset(), found, discoveries++), now);
       file.letGo = true; // nothing but this directory leads to it: read to its end, then let go
       file.letGoNanos = now;
+      log.info("reading {} file {} from {}", found.label(), path,
+          stored == null ? "its start (never read before)" : "offset " + stored.offset() + " (read before)");
       stats.rotatedFilesFound.increment();
       if (name.compressed()) {
         stats.compressedFilesFound.increment();
@@ -582,20 +590,33 @@ public final class LogTailer implements Component {
     return false;
   }
 
-  /** The stored position of this content: by inode while the file is plain, by content once it was compressed. */
-  private FilePosition storedPositionOf(FileKey key, ByteBuffer head) {
-    FilePosition byInode = recovered.get(key);
-    if (byInode != null && (byInode.file().fingerprintLength() == 0 || byInode.file().sameContent(head))
-        && byInode.file().coversStartOf(byInode.offset())) {
-      return recovered.remove(key);
-    }
-    for (Map.Entry<FileKey, FilePosition> entry : recovered.entrySet()) {
-      FilePosition position = entry.getValue();
-      if (position.file().sameContent(head) && position.file().coversStartOf(position.offset())) {
-        return recovered.remove(entry.getKey());
+  /**
+   * The stored position of this content: by inode while the file is plain, by content once it was compressed. A
+   * file may have several (an early one with a short fingerprint, later ones): the furthest is taken, and all go.
+   */
+  private FilePosition storedPositionOf(Path dir, FileKey key, ByteBuffer head) {
+    FilePosition furthest = null;
+    for (java.util.Iterator<FilePosition> it = recovered.iterator(); it.hasNext(); ) {
+      FilePosition position = it.next();
+      if (!position.file().coversStartOf(position.offset())) {
+        continue;
+      }
+      int length = position.file().fingerprintLength();
+      // the same inode: its first bytes as far as they were fingerprinted are enough (it may have grown since)
+      boolean sameInode = FileKey.of(position.file()).equals(key) && (length == 0 || head.remaining() >= length
+          && position.file().sameContent(head.duplicate().limit(head.position() + length)));
+      // by content only within the container (two containers' files may well start alike), and by a prefix only
+      // when it is long enough to hold a CRI line's nanosecond timestamp and more (a file stored while still short)
+      boolean sameContent = length >= MIN_PREFIX_BYTES && head.remaining() >= length
+          && position.file().sameContent(head.duplicate().limit(head.position() + length));
+      if (sameInode || sameContent && dir.equals(Path.of(position.path()).getParent())) {
+        it.remove();
+        if (furthest == null || position.offset() > furthest.offset()) {
+          furthest = position;
+        }
       }
     }
-    return null;
+    return furthest;
   }
 
   private void corrupt(Path path, GzipInput gzip, long compressedSize) {
@@ -612,10 +633,10 @@ public final class LogTailer implements Component {
   }
 
   /** Where a newly found file starts: its stored position when it is the same file, else its beginning. */
-  private long startOffset(FileKey key, FileChannel channel) throws IOException {
-    FilePosition position = recovered.remove(key);
-    if (position == null || !position.file().coversStartOf(position.offset())
-        || !position.file().sameStart(channel)) {
+  private long startOffset(Path real, FileKey key, FileChannel channel) throws IOException {
+    FilePosition position = storedPositionOf(real.getParent(), key,
+        new PlainInput(channel).head(FileIdentity.FINGERPRINT_BYTES));
+    if (position == null) {
       return 0;
     }
     if (position.offset() > channel.size()) {
@@ -624,6 +645,8 @@ public final class LogTailer implements Component {
     }
     return position.offset();
   }
+
+
 
   /** copytruncate: the file is shorter than what was read, or starts differently; read it again from the start. */
   private void checkTruncated(TailedFile file) {
@@ -644,7 +667,7 @@ public final class LogTailer implements Component {
         file.sizeAtLastCheck = size;
         // the file is known by its new first bytes from now on: compared with the old ones, every later scan would
         // take it for truncated again and read it all once more
-        file.identity = file.identity.refingerprint(file.input.head(FileIdentity.FINGERPRINT_BYTES));
+        file.reidentify(file.identity.refingerprint(file.input.head(FileIdentity.FINGERPRINT_BYTES)));
         positionsDirty = true;
       }
     } catch (IOException e) {
@@ -739,6 +762,9 @@ public final class LogTailer implements Component {
   }
 
   private void readFile(TailedFile file, long now, boolean dropping) throws IOException {
+    // fingerprinted as far as the file goes before its batches are stored: they carry the identity a restart
+    // recognises the file by, also once it is compressed
+    file.refreshIdentityBefore(Long.MAX_VALUE);
     PartialLineJoiner joiner = joiners.get(file.containerDir);
     Emitter out = new Emitter(file, dropping);
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
@@ -770,8 +796,14 @@ public final class LogTailer implements Component {
     }
     stats.bytesRead.add(next - file.readOffset);
     file.bytesRead += next - file.readOffset;
+    if (file.counts != null) {
+      file.counts.bytes.add(next - file.readOffset);
+    }
     file.readOffset = next;
     file.refreshIdentity();
+    if (out.olderMoved) {
+      appendPositions();
+    }
   }
 
   /** Multi-line records nothing was added to for {@code flush_after} (all of them, for a file being let go). */
@@ -783,6 +815,9 @@ public final class LogTailer implements Component {
     try {
       file.multiline.flush(now, all, out::emit);
       out.finish(file.readOffset);
+      if (out.olderMoved) {
+        appendPositions();
+      }
     } catch (RuntimeException | InternalError e) {
       out.abandon();
       throw e instanceof RuntimeException r ? r : new IllegalStateException("the queue's disk refused a write", e);
@@ -804,6 +839,7 @@ public final class LogTailer implements Component {
     long recordOffset = file.pendingStart >= 0 ? file.pendingStart : start;
     if (!joiner.hasPending()) {
       file.pendingStart = -1;
+      out.completesOlderParts();
     }
     if (truncated && !joined.truncated()) {
       joined = new JoinedLine(joined.timestampNanos(), joined.stream(), joined.messageUtf8(), true,
@@ -826,6 +862,9 @@ public final class LogTailer implements Component {
     private LogQueue.Batch batch;
     /** Everything before this is in the queue: where a failed read goes back to. */
     private long storedUpTo;
+    private boolean completesOlder;
+    /** An older file's position moved with this read: write positions once this file's has moved as well. */
+    boolean olderMoved;
 
     Emitter(TailedFile file, boolean dropping) {
       this.file = file;
@@ -877,17 +916,48 @@ public final class LogTailer implements Component {
       file.readOffset = storedUpTo;
       file.pendingStart = -1;
       joiners.get(file.containerDir).clear();
+      for (TailedFile older : byDirectory.getOrDefault(file.containerDir, List.of())) {
+        if (older != file && older.pendingStart >= 0) {
+          // its part was in the joiner just cleared: read again first (older files go first), then this one
+          older.readOffset = older.pendingStart;
+          older.pendingStart = -1;
+        }
+      }
       if (file.multiline != null) {
         file.multiline.clear();
       }
+    }
+
+    /**
+     * A line begun in an older file of the container (a P before kubelet's rename) was completed here: once this
+     * batch is stored, that file is past its last part.
+     */
+    void completesOlderParts() {
+      completesOlder = true;
     }
 
     private void append(long resumeOffset) {
       queue.append(batch, resumeOffset);
       stats.linesRead.add(batch.lines());
       file.linesAppended += batch.lines();
+      if (file.counts != null) {
+        file.counts.lines.add(batch.lines());
+      }
       batch = null;
       storedUpTo = resumeOffset;
+      if (completesOlder && (file.multiline == null || !file.multiline.hasPending())) {
+        completesOlder = false;
+        boolean moved = false;
+        for (TailedFile older : byDirectory.getOrDefault(file.containerDir, List.of())) {
+          if (older != file && older.pendingStart >= 0) {
+            older.pendingStart = -1;
+            moved = true;
+          }
+        }
+        // stored as soon as this file's own position has moved too (positions written now would still hold this
+        // file before the batch just stored): a restart must not read the older part again to join it with another
+        olderMoved |= moved;
+      }
     }
   }
 
@@ -896,6 +966,15 @@ public final class LogTailer implements Component {
     try {
       long size = file.input.size();
       long idle = now - Math.max(file.letGoNanos, file.lastActiveNanos);
+      if (file.pendingStart >= 0 && idle <= PART_WAIT_NANOS) {
+        return false; // it ends in the first part of a line whose end comes in the next file: kept until it does
+      }
+      if (file.pendingStart >= 0) {
+        stats.lost(TailerStats.LostBytes.UNFINISHED, file.readOffset - file.pendingStart);
+        file.skipped(file.readOffset - file.pendingStart, TailerStats.LostBytes.UNFINISHED.label());
+        errors.error("unfinished", file.realPath + " ends in part of a line whose end never came; closed without it",
+            null);
+      }
       boolean done;
       if (!file.input.growable()) {
         done = true; // compressed: nobody writes to it
@@ -931,6 +1010,9 @@ public final class LogTailer implements Component {
   private void forget(TailedFile file) {
     closeQuietly(file);
     files.remove(FileKey.of(file.identity));
+    if (file.counts != null && --file.counts.files == 0) {
+      stats.containers.remove(List.of(file.counts.namespace(), file.counts.pod(), file.counts.container()));
+    }
     positionsDirty = true;
     List<TailedFile> siblings = byDirectory.get(file.containerDir);
     if (siblings != null) {
@@ -991,9 +1073,10 @@ public final class LogTailer implements Component {
     if (found == null) {
       // kubelet may have compressed it meanwhile: the .gz is resumed where this file was left
       forget(file);
-      recovered.put(key, file.position());
+      FilePosition left = file.position();
+      recovered.add(left);
       examine(file.containerDir, nanoTime.getAsLong());
-      if (recovered.remove(key) != null) {
+      if (recovered.remove(left)) {
         long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
         stats.lost(TailerStats.LostBytes.DELETED_BEFORE_READ, lost);
         errors.error("lost", file.realPath + " vanished while closed to save descriptors; " + lost

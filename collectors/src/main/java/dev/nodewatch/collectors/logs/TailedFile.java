@@ -55,6 +55,8 @@ final class TailedFile {
   boolean wantsOpen;
   long bytesRead;
   long linesAppended;
+  /** Its container's counts; null for a file outside kubelet's layout (no pod to name). */
+  ContainerLogCounts counts;
   long bytesSkipped;
   /** Of the reader's truncated bytes, those already counted as lost. */
   long truncatedBytesCounted;
@@ -106,7 +108,8 @@ final class TailedFile {
 
   /** Whether the content open now still starts as it did when the file was identified. */
   boolean sameStart() throws IOException {
-    return identity.fingerprintLength() == 0 || identity.sameContent(input.head(identity.fingerprintLength()));
+    int length = identity.fingerprintLength();
+    return length == 0 || identity.sameContent(input.head(length));
   }
 
   /**
@@ -114,9 +117,24 @@ final class TailedFile {
    * any file; it is taken again as the file grows, until it covers the first {@link FileIdentity#FINGERPRINT_BYTES}.
    */
   void refreshIdentity() throws IOException {
-    if (identity.fingerprintLength() < FileIdentity.FINGERPRINT_BYTES && readOffset > identity.fingerprintLength()) {
-      identity = identity.refingerprint(input.head(FileIdentity.FINGERPRINT_BYTES));
+    refreshIdentityBefore(readOffset);
+  }
+
+  /** Fingerprints again over the first bytes, when fewer than {@code upTo} of them are covered and more exist. */
+  void refreshIdentityBefore(long upTo) throws IOException {
+    int length = identity.fingerprintLength();
+    if (length < FileIdentity.FINGERPRINT_BYTES && upTo > length && input.size() > length) {
+      reidentify(identity.refingerprint(input.head(FileIdentity.FINGERPRINT_BYTES)));
     }
+  }
+
+  /**
+   * Known by a new fingerprint from now on, in the batches stored too: a restart trusts a stored position only
+   * when its fingerprint covers the file's start up to it, and finds a compressed copy only by a whole fingerprint.
+   */
+  void reidentify(FileIdentity newer) {
+    identity = newer;
+    source = source.withFile(newer);
   }
 
   void skipped(long bytes, String why) {

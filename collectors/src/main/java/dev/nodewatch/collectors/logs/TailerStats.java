@@ -15,6 +15,10 @@ public final class TailerStats {
   final LongAdder rotatedFilesFound = new LongAdder();
   final LongAdder compressedFilesFound = new LongAdder();
   final LongAdder corruptFiles = new LongAdder();
+  final LongAdder filesGone = new LongAdder();
+  /** By namespace, pod and container; changed by the tailer's thread only, read by the metrics. */
+  final java.util.concurrent.ConcurrentHashMap<java.util.List<String>, ContainerLogCounts> containers =
+      new java.util.concurrent.ConcurrentHashMap<>();
   volatile int pathsFailing;
   final LongAdder openErrors = new LongAdder();
   final LongAdder skippedPaths = new LongAdder();
@@ -107,6 +111,19 @@ public final class TailerStats {
   /** Compressed files that could not be decompressed (to their end, or at all). */
   public long corruptFiles() {
     return corruptFiles.sum();
+  }
+
+  /**
+   * Files with a stored position that were not found again at start (deleted while the agent was down, plain and
+   * compressed): whatever they held after that position could not be read.
+   */
+  public long filesGone() {
+    return filesGone.sum();
+  }
+
+  /** The containers whose log files are tailed now, with what each gave so far. */
+  public java.util.Collection<ContainerLogCounts> containers() {
+    return containers.values();
   }
 
   /** Paths matching the include globs that cannot be opened now. */

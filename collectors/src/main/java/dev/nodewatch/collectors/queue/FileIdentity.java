@@ -48,12 +48,13 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
   }
 
   /**
-   * Whether content starting with {@code head} (at least {@code fingerprintLength} bytes of it, when the content
-   * has them) is this file's: how a rotated file is recognised after kubelet compressed it, under another inode.
+   * Whether content starting with {@code head} (its first bytes, up to {@link #FINGERPRINT_BYTES}) is this file's: how a rotated file is recognised after kubelet compressed it, under another inode.
    * An empty fingerprint proves nothing and matches no content.
    */
   public boolean sameContent(ByteBuffer head) {
-    if (fingerprintLength == 0 || head.remaining() < fingerprintLength) {
+    // over the same length only: a short fingerprint (a file of a few lines when it was taken) would match any
+    // file that starts with the same few lines, and container logs often do
+    if (fingerprintLength == 0 || head.remaining() != fingerprintLength) {
       return false;
     }
     return crc(head.duplicate().limit(head.position() + fingerprintLength)) == fingerprint;

@@ -70,6 +70,11 @@ public final class LogQueue implements AutoCloseable {
   private final AtomicLong appendedSinceCheck = new AtomicLong();
   private final AtomicLong diskFullEvents = new AtomicLong();
   private volatile int positionsCycle = -1;
+  /**
+   * The cycle of the newest document appended: a write in progress goes to its file or a newer one, so maintenance
+   * (on its own thread) never deletes it, even when every reader has passed what it holds so far.
+   */
+  private volatile int lastAppendedCycle = -1;
   private final AtomicLong appendedRecords = new AtomicLong();
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong appendedBatches = new AtomicLong();
@@ -198,6 +203,7 @@ public final class LogQueue implements AutoCloseable {
     }
     appendedRecords.addAndGet(batch.lines);
     appendedBatches.incrementAndGet();
+    lastAppendedCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
     long size = batch.bytes.writePosition() - batch.start;
     long after = appendedSinceCheck.addAndGet(size);
     if (after >= headroom && after - size < headroom) {
@@ -228,6 +234,7 @@ public final class LogQueue implements AutoCloseable {
     QueueDocuments.writePositions(positionsBuffer, positions);
     write(positionsBuffer);
     positionsCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
+    lastAppendedCycle = positionsCycle;
   }
 
   /**
@@ -287,7 +294,7 @@ public final class LogQueue implements AutoCloseable {
 
   /**
    * Deletes the roll-cycle files that every reader has acknowledged and that the newest positions document does
-   * not need, then measures what is left. With no reader at all, nothing will ever read older files: only the
+   * not need, then measures what is left. Called from one thread ({@link QueueMaintenance}) while another appends. With no reader at all, nothing will ever read older files: only the
    * current cycle (and the positions) are kept.
    *
    * @return the number of files deleted
@@ -303,6 +310,9 @@ public final class LogQueue implements AutoCloseable {
     }
     if (positionsCycle >= 0) {
       keepFrom = Math.min(keepFrom, positionsCycle);
+    }
+    if (lastAppendedCycle >= 0) {
+      keepFrom = Math.min(keepFrom, lastAppendedCycle);
     }
     int expired = 0;
     if (config.maxAge() != null) {

@@ -17,4 +17,9 @@ public record LogSource(FileIdentity file, String path, String namespace, String
   public LogSource {
     labels = Map.copyOf(labels);
   }
+
+  /** The same source, its file known by a newer fingerprint (taken again as the file grew). */
+  public LogSource withFile(FileIdentity newer) {
+    return new LogSource(newer, path, namespace, pod, podUid, container, containerId, restartCount, labels);
+  }
 }

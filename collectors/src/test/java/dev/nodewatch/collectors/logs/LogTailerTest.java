@@ -6,6 +6,7 @@ import dev.nodewatch.collectors.config.ByteSize;
 import dev.nodewatch.collectors.queue.LogQueue;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.QueueConfig;
+import dev.nodewatch.collectors.queue.QueueMaintenance;
 import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.queue.WhenFull;
 import java.nio.file.Files;
@@ -35,6 +36,7 @@ class LogTailerTest {
   Path root;
 
   private LogQueue queue;
+  private QueueMaintenance maintenance;
   private LogTailer tailer;
   private final List<LogRecord> received = new ArrayList<>();
 
@@ -42,6 +44,9 @@ class LogTailerTest {
   void stop() throws Exception {
     if (tailer != null) {
       tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (maintenance != null) {
+      maintenance.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
     if (queue != null) {
       queue.close();
@@ -60,7 +65,7 @@ class LogTailerTest {
   private void start(LogsConfig config, TimeProvider time, String maxBytes) throws Exception {
     queue = openQueue(maxBytes, time);
     tailer = new LogTailer(config, queue, WhenFull.BLOCK, uid -> Map.of("app", "web"), "", "", System::nanoTime);
-    tailer.start();
+    startTailer();
   }
 
   /**
@@ -327,6 +332,45 @@ class LogTailerTest {
   }
 
   @Test
+  void aFileDeletedWhileTheAgentWasDownIsCountedAsGoneNotSilentlyForgotten() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      writeLines(pod, 0, 100);
+      awaitRecords(100);
+      stopTailer();
+      writeLines(pod, 100, 150); // never read: rotated and deleted before the agent is back
+      Files.delete(pod.rename());
+      pod.reopen();
+      writeLines(pod, 150, 200);
+      start();
+      awaitRecords(150);
+    }
+    assertThat(tailer.stats().filesGone()).isEqualTo(1);
+    assertThat(received).extracting(r -> lineNumber(r)).doesNotContain(100, 149).contains(0, 99, 150, 199);
+  }
+
+  @Test
+  void eachContainerIsCountedWhileItsFilesAreTailedAndForgottenWithThem() throws Exception {
+    start();
+    try (PodLogFiles web = new PodLogFiles(root, "shop", "web", "u-1", "app");
+        PodLogFiles db = new PodLogFiles(root, "shop", "db", "u-2", "postgres")) {
+      writeLines(web, 0, 300);
+      writeLines(db, 300, 310);
+      awaitRecords(310);
+      await(() -> tailer.stats().containers().size() == 2, "two containers counted");
+      ContainerLogCounts counts = tailer.stats().containers().stream().filter(c -> c.pod().equals("web"))
+          .findFirst().orElseThrow();
+      assertThat(counts.namespace()).isEqualTo("shop");
+      assertThat(counts.container()).isEqualTo("app");
+      assertThat(counts.lines()).isEqualTo(300);
+      assertThat(counts.bytes()).isEqualTo(Files.size(web.current));
+      Files.delete(db.link); // the container is gone: its file is let go, drained and closed
+      Files.delete(db.current);
+      await(() -> tailer.stats().containers().size() == 1, "the deleted container forgotten");
+    }
+  }
+
+  @Test
   void aPathThatCannotBeOpenedIsCountedOnceNotOnEveryScan() throws Exception {
     Path links = Files.createDirectories(root.resolve("containers"));
     Files.createSymbolicLink(links.resolve("loop_ns_c-" + "ee".repeat(32) + ".log"),
@@ -357,8 +401,16 @@ class LogTailerTest {
     return Integer.parseInt(m.group(1));
   }
 
+  /** The tailer, with the queue's maintenance beside it as the agent runs them. */
+  private void startTailer() {
+    maintenance = new QueueMaintenance(queue);
+    maintenance.start();
+    tailer.start();
+  }
+
   private void stopTailer() throws Exception {
     tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    maintenance.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     queue.close();
   }
 
@@ -375,7 +427,7 @@ class LogTailerTest {
       for (int i = 0; i < 1000; i++) {
         pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
       }
-      tailer.start();
+      startTailer();
       await(() -> tailer.stats().paused() && tailer.files().size() == 1, "the tailer paused with the file open");
       Files.delete(pod.link);
       Files.delete(pod.current);
@@ -430,8 +482,7 @@ class LogTailerTest {
         pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
       }
       awaitRecords(500);
-      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      queue.close();
+      stopTailer();
       for (int i = 500; i < 800; i++) {
         pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
       }
@@ -532,7 +583,7 @@ class LogTailerTest {
     queue = openQueue("2GiB", SystemTimeProvider.INSTANCE);
     tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "monitoring",
         "nodewatch-x7k2p", System::nanoTime);
-    tailer.start();
+    startTailer();
     try (PodLogFiles self = new PodLogFiles(root, "monitoring", "nodewatch-x7k2p", "u-1", "nodewatch");
         PodLogFiles other = new PodLogFiles(root, "monitoring", "prometheus-0", "u-2", "prometheus")) {
       self.write(PodLogFiles.cri("stdout", 'F', "shipped 1000 lines"));
@@ -559,7 +610,7 @@ class LogTailerTest {
       for (int i = 0; i < 1000; i++) {
         pod.write(PodLogFiles.cri("stdout", 'F', "line-" + i));
       }
-      tailer.start();
+      startTailer();
       await(() -> tailer.stats().droppedLines() == 1000, "1000 dropped lines");
     }
     assertThat(tailer.stats().paused()).isFalse();
@@ -594,7 +645,7 @@ class LogTailerTest {
       queue.reader("test");
       tailer = new LogTailer(config(LogFormat.CRI), queue, WhenFull.BLOCK, uid -> Map.of(), "", "",
           System::nanoTime);
-      tailer.start();
+      startTailer();
       await(() -> queue.diskFull() && tailer.stats().paused(), "the tailer paused on a nearly full disk");
       assertThat(queue.diskFullEvents()).isEqualTo(1);
       // the sink catches up and time moves on to a new cycle: retention frees the disk, reading resumes
@@ -608,9 +659,8 @@ class LogTailerTest {
       assertThat(queue.diskFullEvents()).isGreaterThanOrEqualTo(1);
       assertThat(tailer.stats().queueErrors()).isZero();
     } finally {
-      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      stopTailer();
       tailer = null;
-      queue.close();
       queue = null;
       // lazily: Chronicle releases its mappings on a background thread, after close returns
       new ProcessBuilder("umount", "-l", disk.toString()).inheritIO().start().waitFor();
@@ -633,8 +683,7 @@ class LogTailerTest {
       pod.write(PodLogFiles.cri("stderr", 'F', "2026-11-25 10:00:02 ERROR line-2 failed"));
       Thread.sleep(100);
       // stopped while line-2 may still gather lines: it must come back whole after the restart
-      tailer.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      queue.close();
+      stopTailer();
       pod.write(PodLogFiles.cri("stderr", 'F', "\tat shop.Cart.refund(Cart.java:9)"));
       start(multiline, SystemTimeProvider.INSTANCE, "2GiB");
       awaitRecords(3); // the reader resumes after what it acknowledged before the restart
