@@ -59,7 +59,7 @@ final class LogShipping implements Component {
   private final CompletableFuture<LogQueue> opening;
   private volatile Wired wired; // set once, under this object's lock
   /** Per-container log series follow the tailed containers this often. */
-  private static final long CONTAINER_METERS_EVERY_MILLIS = 2_000;
+  private static final long CONTAINER_METERS_EVERY_MILLIS = 5_000;
   private volatile long containerTimer = -1;
   private boolean stopped;
 

@@ -87,7 +87,7 @@ class LogRotationCrashIT {
       while (count(out, counts) < LINES && System.nanoTime() < deadline) {
         Thread.sleep(200);
       }
-      Thread.sleep(2_500); // the per-container series follow the tailed containers every 2 s
+      Thread.sleep(5_500); // the per-container series follow the tailed containers every 5 s
       String metrics = last.get(port, "/metrics");
       assertThat(metrics).containsPattern(
           "nodewatch_container_log_lines_total\\{container=\"app\",namespace=\"shop\",pod=\"web-1\",?} [1-9]");

@@ -16,7 +16,8 @@ import java.util.zip.GZIPInputStream;
  */
 final class GzipInput implements LogInput {
 
-  private static final int INFLATE_BUFFER = 64 * 1024;
+  /** Small: on a node coming back from a restart, every container's oldest rotated file may be read at once. */
+  private static final int INFLATE_BUFFER = 16 * 1024;
 
   private final FileChannel channel;
   private InputStream stream;
@@ -24,6 +25,11 @@ final class GzipInput implements LogInput {
   private long at;
   private long size = Long.MAX_VALUE;
   private final byte[] skipBuffer = new byte[8192];
+  /** Bytes handed back by the reader ({@link #unread}), which come next, from {@code unreadAt}. */
+  private byte[] unread;
+  private int unreadFrom;
+  private long unreadAt = -1;
+  private int starts;
 
   GzipInput(FileChannel channel) {
     this.channel = channel;
@@ -41,6 +47,19 @@ final class GzipInput implements LogInput {
     if (position >= size) {
       return -1;
     }
+    if (unread != null && position >= unreadAt && position < unreadAt + (unread.length - unreadFrom)) {
+      // what the reader handed back: served from memory, the stream stays where it is
+      int skip = (int) (position - unreadAt);
+      int n = Math.min(into.remaining(), unread.length - unreadFrom - skip);
+      into.put(unread, unreadFrom + skip, n);
+      unreadFrom += skip + n;
+      unreadAt = position + n;
+      if (unreadFrom == unread.length) {
+        unread = null;
+      }
+      return n;
+    }
+    unread = null;
     try {
       seek(position);
       if (at < position) {
@@ -49,6 +68,7 @@ final class GzipInput implements LogInput {
       int n = stream.read(into.array(), into.arrayOffset() + into.position(), into.remaining());
       if (n < 0) {
         size = at;
+        release();
         return -1;
       }
       into.position(into.position() + n);
@@ -60,6 +80,15 @@ final class GzipInput implements LogInput {
       corruption = e;
       size = at;
       return -1;
+    }
+  }
+
+  @Override
+  public void unread(byte[] bytes, int from, int length, long position) {
+    if (position + length == at) { // the bytes just before the stream's position: they come first next time
+      unread = java.util.Arrays.copyOfRange(bytes, from, from + length);
+      unreadFrom = 0;
+      unreadAt = position;
     }
   }
 
@@ -82,10 +111,23 @@ final class GzipInput implements LogInput {
     }
   }
 
-  private void restart() throws IOException {
+  /** Frees the inflater; a later read starts the stream over. */
+  private void release() throws IOException {
     if (stream != null) {
       stream.close(); // closes nothing but the inflater: the channel is shared (see below)
+      stream = null;
     }
+    unread = null;
+  }
+
+  /** How often the stream was started from the beginning (once per read through; more means rereading). */
+  int starts() {
+    return starts;
+  }
+
+  private void restart() throws IOException {
+    release();
+    starts++;
     channel.position(0);
     stream = new GZIPInputStream(new Unclosable(Channels.newInputStream(channel)), INFLATE_BUFFER);
     at = 0;
@@ -102,6 +144,7 @@ final class GzipInput implements LogInput {
     while (head.hasRemaining() && read(head, head.position()) > 0) {
       // decompressed from the start until full or at the end
     }
+    release(); // the inflater's memory is taken again when the file is read, not while it waits its turn
     return head.flip();
   }
 
@@ -117,7 +160,11 @@ final class GzipInput implements LogInput {
 
   @Override
   public void close() throws IOException {
-    channel.close();
+    try {
+      release();
+    } finally {
+      channel.close();
+    }
   }
 
   /** Keeps the stream's close from closing the channel, which stays open for a restart of the stream. */

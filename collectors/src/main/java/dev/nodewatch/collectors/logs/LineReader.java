@@ -127,6 +127,9 @@ public final class LineReader {
         filled -= lineFrom;
       }
     }
+    if (filled > 0 && longLineStart < 0) {
+      channel.unread(buffer, 0, filled, bufferStart); // the unfinished last line, where the next read starts
+    }
     long reached = bufferStart + filled;
     if (reached < scannedTo && channel.size() < scannedTo) {
       scannedTo = offset; // the file shrank (copytruncate): what was seen before is gone

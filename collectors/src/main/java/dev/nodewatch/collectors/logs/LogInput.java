@@ -25,4 +25,13 @@ interface LogInput extends Closeable {
 
   /** Whether the content can still grow (a plain file someone may write to; never a compressed one). */
   boolean growable();
+
+  /**
+   * The reader hands back the bytes it read but did not use (an unfinished last line, {@code length} bytes from
+   * {@code position}): the next read starts there. A plain file reads them again at no cost; a compressed one keeps
+   * them, as its stream cannot go back without starting over.
+   */
+  default void unread(byte[] bytes, int from, int length, long position) {
+    // a positional read gets them again from the file
+  }
 }

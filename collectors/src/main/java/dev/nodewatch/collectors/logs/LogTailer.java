@@ -66,10 +66,31 @@ public final class LogTailer implements Component {
   /** The file-type bits of st_mode, and the value for a regular file. */
   private static final int S_IFMT = 0170000;
   private static final int S_IFREG = 0100000;
-  private static final long STATUS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long STATUS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** The file list is made every second for a minute after it was asked for, else every ten seconds. */
+  private static final long STATUS_WATCHED_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long STATUS_ASKED_WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
+  /**
+   * With filesystem events for every directory, the include globs are expanded again at least this often (events
+   * trigger a scan at once); without them, every {@code scan_interval}.
+   */
+  private static final long WATCHED_SCAN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /**
+   * A file with nothing new is looked at less and less often, down to once per this: a node of 500 quiet containers
+   * then costs a few hundred reads a second, not thousands. A file that has data is read every round.
+   */
+  private static final long MAX_FILE_IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+  /** Quiet reads in a row (about 1.5 s) after which a container sleeps until it writes ({@link #sleepIfQuiet}). */
+  private static final int SLEEP_AFTER_IDLE_READS = 9;
+  /** A sleeping container's files are still looked at this often, in case an event was lost. */
+  private static final long SLEEP_FALLBACK_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** With filesystem events, the sweep of every container directory is only a safety net. */
+  private static final long WATCHED_SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(60);
   /** Idle rounds back off from 10 ms to 80 ms: a quiet node costs few reads, a busy file is read without pause. */
   private static final long MIN_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
   private static final long MAX_IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(80);
+  /** A live file in a container's directory that no symlink leads to is read once unwritten this long. */
+  private static final long ORPHAN_AFTER_MILLIS = 10_000;
   /** The shortest fingerprint a compressed file is recognised by (a CRI line's framing is 40 bytes or so). */
   private static final int MIN_PREFIX_BYTES = 64;
   /** A file ending in the first part of a line waits this long for the end to come in the container's next file. */
@@ -104,12 +125,23 @@ public final class LogTailer implements Component {
   private final byte[] readBuffer = new byte[READ_BUDGET];
   private final LoopThread loop = new LoopThread("nodewatch-log-tailer");
   private volatile List<FileStatus> statuses = List.of();
+  private volatile long statusesAskedNanos = Long.MIN_VALUE / 2;
   private DirectoryWatch watch;
+  /** The files in reading order, made again when one is added or forgotten; null when it must be. */
+  private List<TailedFile> order;
+  /** When the next quiet file is due to be looked at, as of the last read round. */
+  private long nextDue = Long.MAX_VALUE;
+  /** A container directory could not be watched: scans stay at {@code scan_interval}. */
+  private boolean watchGaps;
+  /** A glob's directory does not exist yet (no pod on the node so far): watched once it does. */
+  private boolean globsUnwatched;
   private Set<Path> globDirectories = Set.of();
   private boolean positionsDirty;
   /** True during the first scan when the queue was empty: the agent's first start on this node. */
   private boolean firstStart;
   private long discoveries;
+  /** False until the first scan and examination at start are done. */
+  private boolean started;
 
   /** Device and inode: what a file is while it exists. */
   private record FileKey(long device, long inode) {
@@ -161,8 +193,12 @@ public final class LogTailer implements Component {
     return stats;
   }
 
-  /** Every tailed file, as of the end of the last read round. */
+  /**
+   * Every tailed file, as of the end of a recent read round: within a second while it is being asked for, and
+   * within {@code STATUS_WATCHED} otherwise (the first call after a quiet spell may see an older list).
+   */
   public List<FileStatus> files() {
+    statusesAskedNanos = nanoTime.getAsLong();
     return statuses;
   }
 
@@ -194,7 +230,9 @@ public final class LogTailer implements Component {
     try {
       DirectoryWatch opened = DirectoryWatch.open();
       globDirectories = Set.copyOf(scanner.watchedDirectories());
-      globDirectories.forEach(opened::watch);
+      for (Path dir : globDirectories) {
+        globsUnwatched |= !opened.watch(dir);
+      }
       return opened;
     } catch (IOException e) {
       log.warn("no filesystem events for the log directories ({}); scanning every {}", e.getMessage(),
@@ -209,6 +247,7 @@ public final class LogTailer implements Component {
       scan(nanoTime.getAsLong());
       examinePending(nanoTime.getAsLong());
       firstStart = false;
+      started = true;
       if (!recovered.isEmpty()) {
         // deleted while the agent was down (the pod went, or kubelet removed its oldest rotated files): what they
         // held after their stored position, if anything, cannot be read; how much is not known
@@ -241,18 +280,25 @@ public final class LogTailer implements Component {
     long nextMaintain;
     long nextStatus;
     long nextSweep;
+    long nextFullStatus;
     long idleSleep = MIN_IDLE_SLEEP_NANOS;
   }
 
   private void step(Schedule at) {
     long now = nanoTime.getAsLong();
     if (now >= at.nextScan || directoryChanged()) {
+      if (watch != null && globsUnwatched) {
+        globsUnwatched = !globDirectories.stream().allMatch(watch::watch);
+      }
       scan(now);
-      at.nextScan = now + config.scanInterval().toNanos();
+      boolean watched = watch != null && !watchGaps && !globsUnwatched;
+      at.nextScan = now + (watched ? Math.max(WATCHED_SCAN_EVERY_NANOS, config.scanInterval().toNanos())
+          : config.scanInterval().toNanos());
     }
     if (now >= at.nextSweep) {
       sweep();
-      at.nextSweep = now + SWEEP_EVERY_NANOS;
+      at.nextSweep = now + (watch != null && !watchGaps && !globsUnwatched ? WATCHED_SWEEP_EVERY_NANOS
+          : SWEEP_EVERY_NANOS);
     }
     if (!toExamine.isEmpty()) {
       examinePending(now);
@@ -265,7 +311,7 @@ public final class LogTailer implements Component {
       at.nextMaintain = now + MAINTAIN_EVERY_NANOS;
     }
     // a full disk always pauses (dropping would not free it); a full queue pauses unless told to drop
-    boolean paused = queue.diskFull() || queue.full() && whenFull == WhenFull.BLOCK;
+    boolean paused = !queue.measured() || queue.diskFull() || queue.full() && whenFull == WhenFull.BLOCK;
     stats.paused = paused;
     boolean progress = !paused && readRound(now, queue.full());
     if (positionsDirty && now >= at.nextPositions) {
@@ -273,13 +319,24 @@ public final class LogTailer implements Component {
       at.nextPositions = now + POSITIONS_EVERY_NANOS;
     }
     if (now >= at.nextStatus) {
-      publishStatuses(now);
+      // the whole list (a size per file) only while someone looks at /debug/files, else now and then
+      boolean watched = now - statusesAskedNanos < STATUS_ASKED_WINDOW_NANOS;
+      if (watched || now >= at.nextFullStatus) {
+        publishStatuses(now);
+        at.nextFullStatus = now + STATUS_WATCHED_NANOS;
+      } else {
+        countOpen();
+      }
       at.nextStatus = now + STATUS_EVERY_NANOS;
     }
     if (progress) {
       at.idleSleep = MIN_IDLE_SLEEP_NANOS;
     } else {
-      loop.pause(at.idleSleep);
+      // until the next quiet file is due, but never so long that a directory event waits (or, when files are
+      // due at once, a moment: they were just read)
+      long due = Math.max(MIN_IDLE_SLEEP_NANOS, Math.min(Math.min(nextDue, at.nextScan) - now,
+          MAX_FILE_IDLE_NANOS));
+      loop.pause(paused ? at.idleSleep : Math.max(at.idleSleep, due));
       at.idleSleep = Math.min(MAX_IDLE_SLEEP_NANOS, at.idleSleep * 2);
     }
   }
@@ -290,15 +347,52 @@ public final class LogTailer implements Component {
     if (watch == null) {
       return false;
     }
+    DirectoryWatch.Changes changes = watch.changed();
+    for (Path dir : changes.written()) {
+      wake(dir); // a quiet container wrote again
+    }
     boolean scan = false;
-    for (Path dir : watch.changed()) {
-      if (globDirectories.contains(dir)) {
-        scan = true;
-      } else {
+    for (Path dir : changes.entries()) {
+      scan = true; // a new symlink, or a rotation: the live name now leads to another file
+      if (!globDirectories.contains(dir)) {
         toExamine.add(dir);
+        wake(dir);
       }
     }
     return scan;
+  }
+
+  /** The files of a directory are read again at once, and its writes no longer watched (they are read). */
+  private void wake(Path dir) {
+    List<TailedFile> sleeping = byDirectory.get(dir);
+    if (sleeping == null || sleeping.stream().noneMatch(f -> f.sleeping)) {
+      return;
+    }
+    for (TailedFile file : sleeping) {
+      file.sleeping = false;
+      file.idleReads = 0;
+      file.nextReadNanos = 0;
+    }
+    watch.watchWrites(dir, false);
+  }
+
+  /**
+   * A container whose files all stayed quiet for a while is not read again until it writes: its directory is watched
+   * for writes, and its files read once more (what came before the watch) and then only on an event, or at the
+   * latest after {@code SLEEP_FALLBACK}. A busy container is read instead: an event per write would cost more.
+   */
+  private void sleepIfQuiet(TailedFile file, long now) {
+    List<TailedFile> siblings = byDirectory.get(file.containerDir);
+    if (watch == null || siblings == null || !settled.containsKey(file.containerDir)
+        || siblings.stream().anyMatch(f -> f.idleReads < SLEEP_AFTER_IDLE_READS || f.letGo)) {
+      return;
+    }
+    if (watch.watchWrites(file.containerDir, true)) {
+      for (TailedFile f : siblings) {
+        f.sleeping = true;
+        f.nextReadNanos = now; // once more: a write before the watch began gave no event
+      }
+    }
   }
 
   /** Every container directory is examined now and then, events or not; those that are gone are forgotten. */
@@ -428,7 +522,9 @@ public final class LogTailer implements Component {
       TailedFile file = register(new TailedFile(identity, real, source, new PlainInput(channel), newReader(),
           offset, TailedFile.Found.LIVE, discoveries++), now);
       makeRoomForDescriptors(file);
-      knowDirectory(file.containerDir);
+      if (!source.pod().isEmpty()) {
+        knowDirectory(file.containerDir); // a container's directory: watched, and looked into for rotated files
+      }
       return file;
     } catch (IOException e) {
       openFailed(watched, e);
@@ -449,6 +545,7 @@ public final class LogTailer implements Component {
     file.multiline = config.multiline() == null ? null
         : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
     files.put(FileKey.of(file.identity), file);
+    order = null;
     byDirectory.computeIfAbsent(file.containerDir, d -> new ArrayList<>()).add(file);
     if (!file.source.pod().isEmpty()) {
       file.counts = stats.containers.computeIfAbsent(
@@ -474,8 +571,8 @@ public final class LogTailer implements Component {
     if (dir != null && !settled.containsKey(dir)) {
       settled.put(dir, new HashSet<>());
       toExamine.add(dir);
-      if (watch != null) {
-        watch.watch(dir);
+      if (watch != null && !watch.watch(dir)) {
+        watchGaps = true; // out of inotify watches: back to scanning every scan_interval
       }
     }
   }
@@ -518,11 +615,28 @@ public final class LogTailer implements Component {
         continue; // deleted since the listing (kubelet's cleanup)
       }
       present.add(key);
-      if (!files.containsKey(key) && !done.contains(key) && !scanner.excluded(candidate)) {
+      if (!files.containsKey(key) && !done.contains(key) && !scanner.excluded(candidate)
+          && (LogFileName.parse(candidate).rotated() || orphaned(candidate))) {
         openSibling(candidate, key, done, now);
       }
     }
     done.retainAll(present);
+  }
+
+  /**
+   * Whether a live file ({@code <n>.log}) found in a container's directory is one no symlink will lead to: at start
+   * (the scan before found the linked ones), or unwritten for a while. A new container's file appears a moment
+   * before kubelet links it; read through the link it is named with its container id.
+   */
+  private boolean orphaned(Path live) {
+    if (!started) {
+      return true;
+    }
+    try {
+      return Files.getLastModifiedTime(live).toMillis() < System.currentTimeMillis() - ORPHAN_AFTER_MILLIS;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private void openSibling(Path path, FileKey key, Set<FileKey> done, long now) {
@@ -564,7 +678,7 @@ public final class LogTailer implements Component {
       }
       TailedFile.Found found = name.compressed() ? TailedFile.Found.COMPRESSED
           : name.rotated() ? TailedFile.Found.ROTATED : TailedFile.Found.LIVE;
-      TailedFile file = register(new TailedFile(identity, path, sources.of(identity, path, path), input,
+      TailedFile file = register(new TailedFile(identity, path, siblingSource(identity, path, name), input,
           newReader(), stored == null ? 0 : stored.offset(), found, discoveries++), now);
       file.letGo = true; // nothing but this directory leads to it: read to its end, then let go
       file.letGoNanos = now;
@@ -578,6 +692,21 @@ public final class LogTailer implements Component {
       closeQuietly(input);
       errors.error("open", "cannot open " + path + ": " + e, null);
     }
+  }
+
+  /**
+   * A rotated file's source: its path names the pod and container, and a file of the same start being read through
+   * its {@code /var/log/containers} link gives the container id and labels the path lacks.
+   */
+  private LogSource siblingSource(FileIdentity identity, Path path, LogFileName name) {
+    LogSource own = sources.of(identity, path, path);
+    for (TailedFile f : byDirectory.getOrDefault(path.getParent(), List.of())) {
+      if (f.name != null && f.name.restart() == name.restart() && !f.source.containerId().isEmpty()) {
+        return new LogSource(identity, own.path(), own.namespace(), own.pod(), own.podUid(), own.container(),
+            f.source.containerId(), own.restartCount(), f.source.labels());
+      }
+    }
+    return own;
   }
 
   /** Whether a file of this directory that is being read has this content (its compressed copy appeared). */
@@ -680,7 +809,11 @@ public final class LogTailer implements Component {
   private boolean readRound(long now, boolean dropping) {
     boolean progress = false;
     List<TailedFile> done = new ArrayList<>();
-    for (TailedFile file : new ArrayList<>(files.values())) {
+    if (order == null) {
+      order = List.copyOf(files.values()); // a copy: reading may register or forget files
+    }
+    nextDue = Long.MAX_VALUE;
+    for (TailedFile file : order) {
       if (queue.diskFull() || queue.full() && !dropping) {
         break; // a round appends up to READ_BUDGET per file: look again before each one
       }
@@ -688,6 +821,10 @@ public final class LogTailer implements Component {
         if (!file.wantsOpen || !reopen(file)) {
           continue;
         }
+      }
+      if (now < file.nextReadNanos) {
+        nextDue = Math.min(nextDue, file.nextReadNanos);
+        continue; // nothing new the last few times: looked at again a little later
       }
       if (waitsForOlder(file)) {
         continue; // a container's older content goes first, as it was written
@@ -709,7 +846,24 @@ public final class LogTailer implements Component {
       if (file.readOffset != before || file.reader.lastReadBytes() > 0) {
         progress = true;
         file.lastActiveNanos = now;
-      } else if (file.letGo && now >= file.nextDrainCheckNanos) {
+        file.idleReads = 0;
+        file.nextReadNanos = 0;
+        if (file.sleeping) {
+          wake(file.containerDir); // written to: read, not watched, while it is busy
+        }
+        continue;
+      }
+      file.idleReads = Math.min(file.idleReads + 1, 16);
+      file.nextReadNanos = now + (file.sleeping ? SLEEP_FALLBACK_NANOS
+          : Math.min(MAX_FILE_IDLE_NANOS, MIN_IDLE_SLEEP_NANOS << file.idleReads));
+      if (!file.sleeping && file.idleReads >= SLEEP_AFTER_IDLE_READS) {
+        sleepIfQuiet(file, now);
+      }
+      nextDue = Math.min(nextDue, file.nextReadNanos);
+      if (file.idleReads % 4 == 0 && file.input.growable() && sizeOf(file) < file.readOffset) {
+        checkTruncated(file); // copytruncate, seen as soon as the file is shorter than what was read
+      }
+      if (file.letGo && now >= file.nextDrainCheckNanos) {
         file.nextDrainCheckNanos = now + DRAIN_CHECK_EVERY_NANOS;
         if (drained(file, now)) {
           try {
@@ -725,6 +879,14 @@ public final class LogTailer implements Component {
     }
     done.forEach(this::finish);
     return progress;
+  }
+
+  private long sizeOf(TailedFile file) {
+    try {
+      return file.input.size();
+    } catch (IOException e) {
+      return Long.MAX_VALUE; // the read reports it
+    }
   }
 
   /** Whether an older file of the same container still has bytes to read. */
@@ -762,9 +924,6 @@ public final class LogTailer implements Component {
   }
 
   private void readFile(TailedFile file, long now, boolean dropping) throws IOException {
-    // fingerprinted as far as the file goes before its batches are stored: they carry the identity a restart
-    // recognises the file by, also once it is compressed
-    file.refreshIdentityBefore(Long.MAX_VALUE);
     PartialLineJoiner joiner = joiners.get(file.containerDir);
     Emitter out = new Emitter(file, dropping);
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
@@ -884,6 +1043,9 @@ public final class LogTailer implements Component {
         return;
       }
       if (batch == null) {
+        // fingerprinted as far as the file goes before its batches are stored: they carry the identity a restart
+        // recognises the file by, also once it is compressed
+        refreshIdentity();
         batch = queue.batch(file.source);
       }
       boolean stderr = line.stream() == LogStream.STDERR;
@@ -893,6 +1055,14 @@ public final class LogTailer implements Component {
         append(file.resumeBefore(offset));
         batch = queue.batch(file.source);
         batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.messageUtf8());
+      }
+    }
+
+    private void refreshIdentity() {
+      try {
+        file.refreshIdentityBefore(Long.MAX_VALUE);
+      } catch (IOException e) {
+        stats.readErrors.increment(); // the batch goes with the identity it has; the next read reports the fault
       }
     }
 
@@ -1010,6 +1180,7 @@ public final class LogTailer implements Component {
   private void forget(TailedFile file) {
     closeQuietly(file);
     files.remove(FileKey.of(file.identity));
+    order = null;
     if (file.counts != null && --file.counts.files == 0) {
       stats.containers.remove(List.of(file.counts.namespace(), file.counts.pod(), file.counts.container()));
     }
@@ -1114,6 +1285,14 @@ public final class LogTailer implements Component {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  private void countOpen() {
+    int open = 0;
+    for (TailedFile f : files.values()) {
+      open += f.isOpen() ? 1 : 0;
+    }
+    stats.filesOpen = open;
   }
 
   private void publishStatuses(long now) {

@@ -20,10 +20,16 @@ final class TailedFile {
 
   /** How the file was found: under its live name, as a rotated file never seen live, or compressed. */
   enum Found {
-    LIVE, ROTATED, COMPRESSED;
+    LIVE("live"), ROTATED("rotated"), COMPRESSED("compressed");
+
+    private final String label;
+
+    Found(String label) {
+      this.label = label;
+    }
 
     String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return label;
     }
   }
 
@@ -47,6 +53,11 @@ final class TailedFile {
   long pendingStart = -1;
   long sizeAtLastCheck;
   long nextDrainCheckNanos;
+  /** Reads in a row that found nothing new, and when the file is looked at next (it backs off while quiet). */
+  int idleReads;
+  long nextReadNanos;
+  /** Its container is quiet: read again when its directory reports a write (or after a long fallback). */
+  boolean sleeping;
   long lastActiveNanos;
   /** No watched path leads to this file any more (rotated, its symlink removed, deleted): drain, then close. */
   boolean letGo;

@@ -45,9 +45,14 @@ final class CycleFiles {
     }
   }
 
+  /** A plain suffix test: a glob would be compiled to a regular expression on every call (once a second). */
+  private static boolean isCycleFile(Path file) {
+    return file.getFileName().toString().endsWith(SUFFIX);
+  }
+
   long bytes() throws IOException {
     long total = 0;
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, CycleFiles::isCycleFile)) {
       for (Path file : list) {
         try {
           total += Files.size(file);
@@ -62,7 +67,7 @@ final class CycleFiles {
   /** Deletes every cycle file older than {@code cycle}; returns how many. */
   int deleteBefore(int cycle) throws IOException {
     int deleted = 0;
-    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(dir, CycleFiles::isCycleFile)) {
       for (Path file : list) {
         int fileCycle = cycleOf(file);
         if (fileCycle >= 0 && fileCycle < cycle && Files.deleteIfExists(file)) {

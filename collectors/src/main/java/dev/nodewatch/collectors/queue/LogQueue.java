@@ -61,6 +61,8 @@ public final class LogQueue implements AutoCloseable {
   private final Bytes<?> positionsBuffer = Bytes.allocateElasticOnHeap(4 * 1024);
   private ExcerptAppender appender;
   private ExcerptTailer probe;
+  private java.nio.file.FileStore store;
+  private volatile boolean measured;
   private Thread appenderThread;
   private volatile long bytesOnDisk;
   /** What the slowest reader has not acknowledged, in bytes of documents, as of the last maintain. */
@@ -325,7 +327,8 @@ public final class LogQueue implements AutoCloseable {
         expiredFiles.addAndGet(expired);
       }
     }
-    int deleted = files.deleteBefore(keepFrom) + expired;
+    // nothing older than keepFrom: no need to list the directory (once a second, on every node)
+    int deleted = (queue.firstCycle() < keepFrom ? files.deleteBefore(keepFrom) : 0) + expired;
     if (deleted > 0) {
       deletedFiles.addAndGet(deleted);
       queue.refreshDirectoryListing();
@@ -341,7 +344,11 @@ public final class LogQueue implements AutoCloseable {
     backlogBytes = backlog;
     bytesOnDisk = files.bytes();
     boolean wasDiskFull = diskFull();
-    headroom = java.nio.file.Files.getFileStore(directory()).getUsableSpace() - diskReserve();
+    if (store == null) {
+      store = java.nio.file.Files.getFileStore(directory()); // looked up in the mount table once, not every round
+    }
+    headroom = store.getUsableSpace() - diskReserve();
+    measured = true;
     appendedSinceCheck.set(0);
     if (diskFull() && !wasDiskFull) {
       diskFullEvents.incrementAndGet();
@@ -365,6 +372,14 @@ public final class LogQueue implements AutoCloseable {
    */
   public boolean diskFull() {
     return appendedSinceCheck.get() >= headroom;
+  }
+
+  /**
+   * Whether the backlog and free space were measured at least once ({@link #maintain}): before that, whether the
+   * queue is full is not known, and the producer waits (after a restart with a full queue it would add to it).
+   */
+  public boolean measured() {
+    return measured;
   }
 
   /** How many times the disk under the queue ran short of space. */

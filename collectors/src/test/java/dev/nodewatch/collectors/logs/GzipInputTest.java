@@ -60,6 +60,8 @@ class GzipInputTest {
       assertThat(read.get(19_999)).startsWith("line-19999 ");
       assertThat(input.size()).isEqualTo(lines(0, 20_000).length());
       assertThat(input.corruption()).isNull();
+      // each read goes on where the last stopped (its unfinished last line handed back), never from the start
+      assertThat(input.starts()).isEqualTo(1);
     }
   }
 
@@ -71,6 +73,7 @@ class GzipInputTest {
       assertThat(StandardCharsets.UTF_8.decode(input.head(10)).toString()).isEqualTo("line-0 zzz");
       List<String> read = readAll(input, offset);
       assertThat(read).hasSize(400);
+      assertThat(input.starts()).isEqualTo(2); // once for its first bytes, once to skip to the offset and read on
       assertThat(read.get(0)).startsWith("line-600 ");
     }
   }

@@ -174,7 +174,8 @@ class LogTailerTest {
     assertThat(first.timestampNanos()).isEqualTo(
         java.time.Instant.parse("2026-11-25T10:00:00.123456789Z").getEpochSecond() * 1_000_000_000L + 123456789);
     await(() -> tailer.files().size() == 1, "rotated files closed");
-    assertThat(tailer.stats().rotations()).isGreaterThanOrEqualTo(50);
+    // each rotated file let go after it was read live, or (a rotation faster than a scan) found beside the new one
+    assertThat(tailer.stats().rotations() + tailer.stats().rotatedFilesFound()).isGreaterThanOrEqualTo(50);
     assertThat(tailer.stats().lostBytes()).isZero();
   }
 
