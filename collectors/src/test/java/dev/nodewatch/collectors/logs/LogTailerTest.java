@@ -372,6 +372,22 @@ class LogTailerTest {
   }
 
   @Test
+  void aQuietContainerSleepsAndItsNextLineWakesItLongBeforeTheFallback() throws Exception {
+    start();
+    try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
+      writeLines(pod, 0, 1);
+      awaitRecords(1);
+      Thread.sleep(3_000); // quiet long enough to sleep: only a write to its directory wakes it now
+      long written = System.nanoTime();
+      writeLines(pod, 1, 2);
+      awaitRecords(2);
+      // the fallback would read it after 5 s; the directory's write event does it at once
+      assertThat(System.nanoTime() - written).isLessThan(TimeUnit.SECONDS.toNanos(4));
+    }
+    assertEveryLineOnceInOrder(2);
+  }
+
+  @Test
   void aPathThatCannotBeOpenedIsCountedOnceNotOnEveryScan() throws Exception {
     Path links = Files.createDirectories(root.resolve("containers"));
     Files.createSymbolicLink(links.resolve("loop_ns_c-" + "ee".repeat(32) + ".log"),
