@@ -327,6 +327,9 @@ public final class LogTailer implements Component {
       } else {
         countOpen();
       }
+      if (stats.filesOpen > config.maxOpenFiles()) {
+        makeRoomForDescriptors(null); // files read to their end since: their descriptors can go now
+      }
       at.nextStatus = now + STATUS_EVERY_NANOS;
     }
     if (progress) {
@@ -818,9 +821,24 @@ public final class LogTailer implements Component {
         break; // a round appends up to READ_BUDGET per file: look again before each one
       }
       if (!file.isOpen()) {
-        if (!file.wantsOpen || !reopen(file)) {
+        if (!file.wantsOpen) {
+          // closed to save descriptors: its size is looked at as often as an open quiet file is read (scans, which
+          // also do, are rare when events cover every directory)
+          if (now < file.nextReadNanos) {
+            nextDue = Math.min(nextDue, file.nextReadNanos);
+            continue;
+          }
+          checkClosedFile(file);
+          if (!file.wantsOpen) {
+            backOff(file, now);
+            continue;
+          }
+        }
+        if (!reopen(file)) {
           continue;
         }
+        file.idleReads = 0;
+        file.nextReadNanos = 0;
       }
       if (now < file.nextReadNanos) {
         nextDue = Math.min(nextDue, file.nextReadNanos);
@@ -853,13 +871,7 @@ public final class LogTailer implements Component {
         }
         continue;
       }
-      file.idleReads = Math.min(file.idleReads + 1, 16);
-      file.nextReadNanos = now + (file.sleeping ? SLEEP_FALLBACK_NANOS
-          : Math.min(MAX_FILE_IDLE_NANOS, MIN_IDLE_SLEEP_NANOS << file.idleReads));
-      if (!file.sleeping && file.idleReads >= SLEEP_AFTER_IDLE_READS) {
-        sleepIfQuiet(file, now);
-      }
-      nextDue = Math.min(nextDue, file.nextReadNanos);
+      backOff(file, now);
       if (file.idleReads % 4 == 0 && file.input.growable() && sizeOf(file) < file.readOffset) {
         checkTruncated(file); // copytruncate, seen as soon as the file is shorter than what was read
       }
@@ -879,6 +891,17 @@ public final class LogTailer implements Component {
     }
     done.forEach(this::finish);
     return progress;
+  }
+
+  /** Nothing new in a file: looked at later, the longer the quieter, and its container put to sleep when all is. */
+  private void backOff(TailedFile file, long now) {
+    file.idleReads = Math.min(file.idleReads + 1, 16);
+    file.nextReadNanos = now + (file.sleeping ? SLEEP_FALLBACK_NANOS
+        : Math.min(MAX_FILE_IDLE_NANOS, MIN_IDLE_SLEEP_NANOS << file.idleReads));
+    if (!file.sleeping && file.idleReads >= SLEEP_AFTER_IDLE_READS) {
+      sleepIfQuiet(file, now);
+    }
+    nextDue = Math.min(nextDue, file.nextReadNanos);
   }
 
   private long sizeOf(TailedFile file) {

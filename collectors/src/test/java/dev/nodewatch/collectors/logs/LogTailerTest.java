@@ -289,13 +289,17 @@ class LogTailerTest {
     try (PodLogFiles pod = new PodLogFiles(root, "ns", "p", "u-1", "c")) {
       writeLines(pod, 0, 10);
       awaitRecords(10);
-      Path notGzip = pod.rotatedName(1, true);
+      Path notGzip = pod.containerDir.resolve("plain.tmp");
       Files.writeString(notGzip, numbered(10, 20)); // plain text under a .gz name
-      Path cut = pod.rotatedName(2, false);
-      Files.writeString(cut, numbered(20, 2_020) + "x".repeat(200_000));
-      byte[] compressed = Files.readAllBytes(pod.compress(cut));
-      Files.write(cut.resolveSibling(cut.getFileName() + ".gz"),
-          java.util.Arrays.copyOf(compressed, compressed.length / 2)); // cut short mid-stream
+      Files.move(notGzip, pod.rotatedName(1, true), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+      try (var gz = new java.util.zip.GZIPOutputStream(whole)) {
+        gz.write((numbered(20, 2_020) + "x".repeat(200_000)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      // cut short mid-stream, and in place at once (the tailer must never see it whole)
+      Path tmp = pod.containerDir.resolve("cut.tmp");
+      Files.write(tmp, java.util.Arrays.copyOf(whole.toByteArray(), whole.size() / 2));
+      Files.move(tmp, pod.rotatedName(2, true), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       Path good = pod.rotatedName(3, false);
       Files.writeString(good, numbered(3_000, 3_100));
       pod.compress(good);
