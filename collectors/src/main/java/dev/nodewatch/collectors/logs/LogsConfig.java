@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Which container log files are tailed and how their lines are framed.
  *
- * @param scanInterval how often the include globs are expanded again (a change in a watched directory also
- *     triggers a scan at once)
+ * @param scanInterval how often the include globs are expanded again while some directory cannot be watched; with
+ *     filesystem events for every directory a change triggers a scan at once and the periodic scan is a safety net
  * @param maxOpenFiles descriptors kept open at most; beyond it, files idle at their end are closed and reopened by
  *     position when they grow
  * @param multiline joins stack traces and other multi-line messages into one record; null (the default) keeps
