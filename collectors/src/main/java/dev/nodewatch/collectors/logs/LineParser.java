@@ -13,27 +13,17 @@ public interface LineParser {
    */
   LogLine parse(byte[] line, int from, int to, long nowNanos);
 
-  /** The parser for a configured format; {@code auto} has none until the first line is seen ({@link #detect}). */
-  static LineParser of(LogFormat format) {
+  /**
+   * The parser for a configured format; {@code auto} decides line by line ({@link AutoLineParser}).
+   *
+   * @param containerLog the file is a container's log under kubelet's layout (its lines should all be framed)
+   */
+  static LineParser of(LogFormat format, boolean containerLog) {
     return switch (format) {
       case CRI -> new CriLineParser();
       case DOCKER -> new DockerJsonLineParser();
-      case PLAIN, AUTO -> new PlainLineParser();
+      case PLAIN -> new PlainLineParser();
+      case AUTO -> new AutoLineParser(containerLog);
     };
-  }
-
-  /**
-   * The format of a file from its first line, for {@code logs.format: auto}: a JSON object is Docker's json-file, a
-   * line that parses as CRI is CRI, anything else is plain text.
-   */
-  static LogFormat detect(byte[] line, int from, int to) {
-    int start = from;
-    while (start < to && (line[start] == ' ' || line[start] == '\t')) {
-      start++;
-    }
-    if (start < to && line[start] == '{' && !new DockerJsonLineParser().parse(line, from, to, 0).malformed()) {
-      return LogFormat.DOCKER;
-    }
-    return new CriLineParser().parse(line, from, to, 0).malformed() ? LogFormat.PLAIN : LogFormat.CRI;
   }
 }

@@ -543,8 +543,7 @@ public final class LogTailer implements Component {
   /** Adds a file opened just now to those read. */
   private TailedFile register(TailedFile file, long now) {
     file.lastActiveNanos = now;
-    file.parser = config.format() == LogFormat.AUTO ? new AutoLineParser(!file.source.pod().isEmpty())
-        : LineParser.of(config.format());
+    file.parser = LineParser.of(config.format(), !file.source.pod().isEmpty());
     file.multiline = config.multiline() == null ? null
         : new MultilineJoiner(config.multiline(), (int) config.maxLineBytes().bytes());
     files.put(FileKey.of(file.identity), file);

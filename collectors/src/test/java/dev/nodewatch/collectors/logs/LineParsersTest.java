@@ -92,22 +92,8 @@ class LineParsersTest {
   }
 
   @Test
-  void autoDetectionLooksAtTheFirstLine() {
-    assertThat(detect("{\"log\":\"x\\n\",\"stream\":\"stdout\",\"time\":\"2024-05-01T12:34:56Z\"}"))
-        .isEqualTo(LogFormat.DOCKER);
-    assertThat(detect("2024-05-01T12:34:56.123Z stdout F hello")).isEqualTo(LogFormat.CRI);
-    assertThat(detect("{ not json, a plain line that starts with a brace")).isEqualTo(LogFormat.PLAIN);
-    assertThat(detect("INFO started")).isEqualTo(LogFormat.PLAIN);
-  }
-
-  private static LogFormat detect(String line) {
-    byte[] b = line.getBytes(StandardCharsets.UTF_8);
-    return LineParser.detect(b, 0, b.length);
-  }
-
-  @Test
   void plainLinesAreWholeStdoutMessagesStampedWhenRead() {
-    LogLine line = parse(LineParser.of(LogFormat.PLAIN), "anything at all");
+    LogLine line = parse(LineParser.of(LogFormat.PLAIN, true), "anything at all");
     assertThat(line).usingRecursiveComparison()
         .isEqualTo(new LogLine(NOW, LogStream.STDOUT, false, "anything at all".getBytes(StandardCharsets.UTF_8),
             false));
