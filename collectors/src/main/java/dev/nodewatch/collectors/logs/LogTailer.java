@@ -149,6 +149,18 @@ public final class LogTailer implements Component {
       return new FileKey(identity.device(), identity.inode());
     }
 
+    /**
+     * The file at {@code path} itself, or null when it is not a regular file: one stat for type and identity, so a
+     * file renamed between two calls cannot pass for "not a file".
+     */
+    static FileKey ofRegularFile(Path path) throws IOException {
+      Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
+      if ((((Number) a.get("mode")).intValue() & S_IFMT) != S_IFREG) {
+        return null;
+      }
+      return new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+    }
+
     /** The file at {@code path} itself (a symlink is not followed). */
     static FileKey of(Path path) throws IOException {
       Map<String, Object> a = Files.readAttributes(path, "unix:dev,ino", LinkOption.NOFOLLOW_LINKS);
@@ -471,16 +483,14 @@ public final class LogTailer implements Component {
     FileKey key;
     try {
       real = watched.toRealPath();
-      // one stat for type and identity: a file renamed between two calls must not pass for "not a file"
-      Map<String, Object> a = Files.readAttributes(real, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
-      if ((((Number) a.get("mode")).intValue() & S_IFMT) != S_IFREG) {
+      key = FileKey.ofRegularFile(real);
+      if (key == null) {
         if (notFiles.add(real)) {
           stats.skippedPaths.increment();
           errors.error("not-a-file", watched + " is not a regular file; skipped", null);
         }
         return null;
       }
-      key = new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
     } catch (NoSuchFileException e) {
       return null; // a dangling symlink, or removed since the listing: nothing to read
     } catch (IOException e) {
@@ -608,13 +618,12 @@ public final class LogTailer implements Component {
     for (Path candidate : candidates) {
       FileKey key;
       try {
-        Map<String, Object> a = Files.readAttributes(candidate, "unix:dev,ino,mode", LinkOption.NOFOLLOW_LINKS);
-        if ((((Number) a.get("mode")).intValue() & S_IFMT) != S_IFREG) {
-          continue;
-        }
-        key = new FileKey(((Number) a.get("dev")).longValue(), ((Number) a.get("ino")).longValue());
+        key = FileKey.ofRegularFile(candidate);
       } catch (IOException e) {
         continue; // deleted since the listing (kubelet's cleanup)
+      }
+      if (key == null) {
+        continue;
       }
       present.add(key);
       if (!files.containsKey(key) && !done.contains(key) && !scanner.excluded(candidate)
@@ -732,15 +741,14 @@ public final class LogTailer implements Component {
       if (!position.file().coversStartOf(position.offset())) {
         continue;
       }
-      int length = position.file().fingerprintLength();
-      // the same inode: its first bytes as far as they were fingerprinted are enough (it may have grown since)
-      boolean sameInode = FileKey.of(position.file()).equals(key) && (length == 0 || head.remaining() >= length
-          && position.file().sameContent(head.duplicate().limit(head.position() + length)));
-      // by content only within the container (two containers' files may well start alike), and by a prefix only
-      // when it is long enough to hold a CRI line's nanosecond timestamp and more (a file stored while still short)
-      boolean sameContent = length >= MIN_PREFIX_BYTES && head.remaining() >= length
-          && position.file().sameContent(head.duplicate().limit(head.position() + length));
-      if (sameInode || sameContent && dir.equals(Path.of(position.path()).getParent())) {
+      // its first bytes as far as they were fingerprinted (the file may have grown since)
+      boolean startsAlike = position.file().startsLike(head);
+      // the same inode, or by content only within the container (two containers' files may well start alike) and
+      // only when the fingerprint holds a CRI line's nanosecond timestamp and more (a file stored while still short)
+      boolean sameInode = FileKey.of(position.file()).equals(key) && startsAlike;
+      boolean sameContent = startsAlike && position.file().fingerprintLength() >= MIN_PREFIX_BYTES
+          && dir.equals(Path.of(position.path()).getParent());
+      if (sameInode || sameContent) {
         it.remove();
         if (furthest == null || position.offset() > furthest.offset()) {
           furthest = position;

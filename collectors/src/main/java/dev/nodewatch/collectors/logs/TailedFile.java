@@ -119,8 +119,7 @@ final class TailedFile {
 
   /** Whether the content open now still starts as it did when the file was identified. */
   boolean sameStart() throws IOException {
-    int length = identity.fingerprintLength();
-    return length == 0 || identity.sameContent(input.head(length));
+    return identity.startsLike(input.head(identity.fingerprintLength()));
   }
 
   /**

@@ -33,8 +33,16 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
    * same first {@code fingerprintLength} bytes. A file that shrank below them (copytruncate) is not the same.
    */
   public boolean sameStart(FileChannel channel) throws IOException {
-    ByteBuffer start = readStart(channel, fingerprintLength);
-    return start.remaining() == fingerprintLength && crc(start) == fingerprint;
+    return startsLike(readStart(channel, fingerprintLength));
+  }
+
+  /**
+   * Whether content starting with {@code head} begins with this file's fingerprinted bytes (as many as were
+   * fingerprinted; the content may be longer). An empty fingerprint matches anything.
+   */
+  public boolean startsLike(ByteBuffer head) {
+    return head.remaining() >= fingerprintLength
+        && crc(head.duplicate().limit(head.position() + fingerprintLength)) == fingerprint;
   }
 
   /** The same file, fingerprinted again over its first bytes as they are now (it has grown since). */
@@ -54,10 +62,7 @@ public record FileIdentity(long device, long inode, int fingerprintLength, long 
   public boolean sameContent(ByteBuffer head) {
     // over the same length only: a short fingerprint (a file of a few lines when it was taken) would match any
     // file that starts with the same few lines, and container logs often do
-    if (fingerprintLength == 0 || head.remaining() != fingerprintLength) {
-      return false;
-    }
-    return crc(head.duplicate().limit(head.position() + fingerprintLength)) == fingerprint;
+    return fingerprintLength > 0 && head.remaining() == fingerprintLength && startsLike(head);
   }
 
   /**
