@@ -78,11 +78,19 @@ final class LogShipping implements Component {
   private LogQueue openQueue() {
     try {
       return LogQueue.open(Path.of(config.dataDir(), "queue"), config.queue(), config.nodeName(),
-          config.logs().maxLineBytes().bytes());
+          config.logs().maxLineBytes().bytes(), sinkNames());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the log queue under data_dir " + config.dataDir() + ": "
           + e.getMessage(), e);
     }
+  }
+
+  private List<String> sinkNames() {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < config.sinks().size(); i++) {
+      names.add(config.sinkConfig(i).name());
+    }
+    return names;
   }
 
   @Override

@@ -14,7 +14,6 @@ import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
-import net.openhft.chronicle.queue.rollcycles.LegacyRollCycles;
 import net.openhft.chronicle.queue.TailerDirection;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
@@ -33,11 +32,11 @@ import net.openhft.chronicle.wire.DocumentContext;
 public final class LogQueue implements AutoCloseable {
 
   /**
-   * One-minute files: retention deletes acknowledged records in steps of one file, so on a full disk acknowledged
-   * space comes back within a minute (it took five with five-minute files). Chronicle offers no shorter cycle but its
-   * test ones. A queue made with another cycle keeps it (Chronicle takes the cycle from the files it finds).
+   * Five-second files ({@link QueueRollCycle}): on a full disk, acknowledged space comes back within seconds. A queue
+   * made by an older version with longer files keeps them until {@link #open(Path, QueueConfig, String, long,
+   * Collection)} finds every sink has everything in it, and then starts a queue of short files.
    */
-  static final RollCycle ROLL_CYCLE = LegacyRollCycles.MINUTELY;
+  static final RollCycle ROLL_CYCLE = QueueRollCycle.FIVE_SECONDLY;
 
   static {
     // Chronicle's own disk monitor logs an ERROR every 10 s while the disk is nearly full ("the JVM may crash"); the
@@ -100,6 +99,16 @@ public final class LogQueue implements AutoCloseable {
   /** Opens (or creates) the queue in {@code dir}, its roll cycles following the system clock. */
   public static LogQueue open(Path dir, QueueConfig config, String node, long maxRecordBytes) throws IOException {
     return open(dir, config, node, maxRecordBytes, net.openhft.chronicle.core.time.SystemTimeProvider.INSTANCE);
+  }
+
+  /**
+   * Opens (or creates) the queue in {@code dir} for the sinks named, first moving a queue of an older version's
+   * longer files to {@link #ROLL_CYCLE} files when none of these sinks is owed a record of it
+   * ({@link QueueCycleMigration}).
+   */
+  public static LogQueue open(Path dir, QueueConfig config, String node, long maxRecordBytes,
+      Collection<String> sinks) throws IOException {
+    return QueueCycleMigration.open(dir, sinks, at -> open(at, config, node, maxRecordBytes));
   }
 
   /**
@@ -263,6 +272,11 @@ public final class LogQueue implements AutoCloseable {
     return appender;
   }
 
+  /** How long one queue file spans: {@link #ROLL_CYCLE}'s, unless an older version made the queue. */
+  int fileLengthMillis() {
+    return queue.rollCycle().lengthInMillis();
+  }
+
   /** The named reader for one sink, created on first use; its position survives restarts. */
   public QueueReader reader(String name) {
     return readers.computeIfAbsent(name, n -> new QueueReader(n, queue, queue.indexForId("reader." + n), node, id));
@@ -316,6 +330,10 @@ public final class LogQueue implements AutoCloseable {
     if (lastAppendedCycle >= 0) {
       keepFrom = Math.min(keepFrom, lastAppendedCycle);
     }
+    for (QueueReader reader : readers.values()) {
+      // before any file goes: a lag counter must pass the documents of a file while it is there to count them
+      reader.refreshLag();
+    }
     int expired = 0;
     if (config.maxAge() != null) {
       // files wholly older than max_age go even if unread, but never the newest positions
@@ -337,8 +355,8 @@ public final class LogQueue implements AutoCloseable {
     for (QueueReader reader : readers.values()) {
       if (expired > 0) {
         reader.resetLag(); // what expired unread is no longer owed
+        reader.refreshLag();
       }
-      reader.refreshLag();
       backlog = Math.max(backlog, reader.lagBytes());
     }
     backlogBytes = backlog;

@@ -29,8 +29,8 @@ public record QueueConfig(ByteSize maxBytes, WhenFull whenFull, Duration maxAge)
     if (maxBytes.bytes() < ByteSize.ofMebibytes(16).bytes()) {
       problems.add(ConfigProblems.path(path, "max_bytes"), "must be at least 16MiB, was " + maxBytes);
     }
-    if (maxAge != null && maxAge.compareTo(Duration.ofMillis(LogQueue.ROLL_CYCLE.lengthInMillis())) < 0) {
-      problems.add(ConfigProblems.path(path, "max_age"), "must be at least 1m, the length of one queue file");
+    if (maxAge != null && maxAge.compareTo(Duration.ofMinutes(1)) < 0) {
+      problems.add(ConfigProblems.path(path, "max_age"), "must be at least 1m");
     }
   }
 }

@@ -84,6 +84,7 @@ public final class QueueReader implements AutoCloseable {
    */
   public Polled poll(int maxRecords, long maxBytes) {
     ExcerptTailer t = tailer();
+    stepOverDeletedCycle(t);
     List<LogRecord> records = new ArrayList<>((int) Math.min(maxRecords, 16_384));
     long first = -1;
     long last = -1;
@@ -222,7 +223,8 @@ public final class QueueReader implements AutoCloseable {
     return t;
   }
 
-  private static void count(Counter counter, long upToIndex) {
+  private void count(Counter counter, long upToIndex) {
+    stepOverDeletedCycle(counter.tailer);
     while (true) {
       try (DocumentContext dc = counter.tailer.readingDocument()) {
         if (!dc.isPresent()) {
@@ -240,6 +242,18 @@ public final class QueueReader implements AutoCloseable {
           counter.events += in.readInt(in.readLimit() - 4);
         }
       }
+    }
+  }
+
+  /**
+   * A tailer left at the end of a file that retention has deleted since (every reader had passed it) goes to the
+   * oldest file left, which holds the next document: Chronicle would find it too, but only after logging an ERROR
+   * that the file was "deleted from under the queue", which with five-second files would be every few seconds.
+   */
+  private void stepOverDeletedCycle(ExcerptTailer t) {
+    int first = queue.firstCycle();
+    if (t.cycle() < first && first != Integer.MAX_VALUE) {
+      t.toStart();
     }
   }
 
@@ -272,6 +286,24 @@ public final class QueueReader implements AutoCloseable {
     int cycle = queue.rollCycle().toCycle(index);
     boolean passed = cycle < queue.cycle() && !probe.moveToIndex(index + 1);
     return passed ? cycle + 1 : cycle;
+  }
+
+  /** Whether a record after the committed index is still in the queue (positions documents are not records). */
+  boolean owesRecords() {
+    try (ExcerptTailer t = startingTailer(committedIndex(), false)) {
+      while (true) {
+        try (DocumentContext dc = t.readingDocument()) {
+          if (!dc.isPresent()) {
+            return false;
+          }
+          Bytes<?> in = dc.wire().bytes();
+          if (in.readRemaining() > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH
+              && in.readInt(in.readLimit() - 4) > 0) {
+            return true;
+          }
+        }
+      }
+    }
   }
 
   /** Documents appended after the committed index. */

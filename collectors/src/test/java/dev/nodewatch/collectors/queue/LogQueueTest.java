@@ -203,7 +203,7 @@ class LogQueueTest {
         append(queue, FILE_A, cycle * 100L, 10);
         queue.appendPositions(List.of(new FilePosition(FILE_A, "a", cycle * 100L + 100)));
         queue.maintain(); // counts each cycle into the reader's lag before it expires
-        time.advanceMillis(LogQueue.ROLL_CYCLE.lengthInMillis());
+        time.advanceMillis(60_000); // a minute per round: max_age counts in wall time, not in files
       }
       queue.maintain();
       assertThat(queue.expiredFiles()).isEqualTo(3); // cycles that ended 3 minutes ago or earlier

@@ -355,7 +355,7 @@ class SinkPipelineTest {
   void aQueueDocumentThatCannotBeDecodedIsKeptInTheDeadLetterQueueAndTheRecordsAroundItArrive() throws Exception {
     try (net.openhft.chronicle.queue.impl.single.SingleChronicleQueue raw =
             net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder.binary(dir.resolve("queue"))
-                .rollCycle(net.openhft.chronicle.queue.RollCycles.FIVE_MINUTELY).build();
+                .rollCycle(dev.nodewatch.collectors.queue.QueueRollCycle.FIVE_SECONDLY).build();
         net.openhft.chronicle.queue.ExcerptAppender appender = raw.createAppender()) {
       // a batch document (kind 1) whose header ends early: what a damaged file would hold
       appender.writeBytes(net.openhft.chronicle.bytes.Bytes.wrapForRead(new byte[] {1, 1, 2}));
