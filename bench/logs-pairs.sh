@@ -2,7 +2,7 @@
 # The file -> queue benchmark (bench/logs.py) for two builds in turns, so a change is judged against the same
 # minutes of this noisy machine: BASE (a commit, built in a temporary worktree) and the working tree, each started
 # through its own bin/nodewatch with its own jar, on the same generated files.
-# Usage: bench/logs-pairs.sh BASE [pairs=3] [scenario...=one hundred]
+# Usage: [BENCH_ARGS="--lines 10000000"] bench/logs-pairs.sh BASE [pairs=3] [scenario...=one hundred]
 # Prints one JSON line per run, prefixed with base or new, base first in each pair.
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,7 +23,8 @@ for i in $(seq 1 "$pairs"); do
       [ "$build" = "$work/base" ] && label=base
       printf '%s ' "$label"
       # the new build's generator and measuring loop for both, so only the agent differs
-      NODEWATCH_ROOT="$build" python3 bench/logs.py "$scenario"
+      # shellcheck disable=SC2086 # BENCH_ARGS holds several words on purpose
+      NODEWATCH_ROOT="$build" python3 bench/logs.py "$scenario" ${BENCH_ARGS:-}
     done
   done
 done

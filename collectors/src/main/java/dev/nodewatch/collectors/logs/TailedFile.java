@@ -4,7 +4,9 @@ import dev.nodewatch.collectors.queue.FileIdentity;
 import dev.nodewatch.collectors.queue.FilePosition;
 import dev.nodewatch.collectors.queue.LogSource;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One log file being tailed, whatever its name now: its input (null while closed to stay under
@@ -15,8 +17,21 @@ import java.nio.file.Path;
  * is stored with each batch: the same, unless a line's first parts were read but its last part was not yet (or a
  * multi-line record is still gathering lines), in which case it is where that line or record starts, so a restart
  * reads it again whole rather than losing its head.
+ *
+ * <p>Its life: <em>live</em> while a watched path leads to it; <em>let go</em> ({@link #letGo}) once none does
+ * (kubelet renamed it, its symlink went) or from the start when found as a rotated or compressed file — then it is
+ * read to its end and closed when {@link #drain} says nothing can write to it any more. In either state it may be
+ * <em>parked</em> ({@link #park}: closed to stay under {@code logs.max_open_files}) while it has nothing new, and is
+ * opened again ({@link #unpark}) once it grows or is let go.
  */
 final class TailedFile {
+
+  /** A file let go whose path still holds it (its symlink was removed: the container ended) closes after this. */
+  static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** A renamed file whose path stays empty (no runtime reopen) is given up after this long idle at its end. */
+  static final long ORPHAN_CLOSE_NANOS = TimeUnit.MINUTES.toNanos(5);
+  /** A file ending in the first part of a line waits this long for the end to come in the container's next file. */
+  static final long PART_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
 
   /** How the file was found: under its live name, as a rotated file never seen live, or compressed. */
   enum Found {
@@ -60,10 +75,10 @@ final class TailedFile {
   boolean sleeping;
   long lastActiveNanos;
   /** No watched path leads to this file any more (rotated, its symlink removed, deleted): drain, then close. */
-  boolean letGo;
-  long letGoNanos;
-  /** Closed while idle and grown since: open again when a descriptor is free. */
-  boolean wantsOpen;
+  private boolean letGo;
+  private long letGoNanos;
+  /** Parked and grown since (or let go): open again when a descriptor is free. */
+  private boolean wantsOpen;
   long bytesRead;
   long linesAppended;
   /** Its container's counts; null for a file outside kubelet's layout (no pod to name). */
@@ -86,6 +101,105 @@ final class TailedFile {
     this.reader = reader;
     this.readOffset = readOffset;
     this.sizeAtLastCheck = readOffset;
+  }
+
+  /**
+   * What {@link #drain} found: whether the file can be closed, and bytes given up — the first part of a line whose
+   * end never came ({@code lostPart}), or an unfinished last line nothing will finish ({@code lostTail}).
+   */
+  record Drain(boolean close, long lostPart, long lostTail) {
+    static final Drain KEEP = new Drain(false, 0, 0);
+  }
+
+  /** No watched path leads here any more: read to the end, then closed. A parked file is opened again for that. */
+  void letGo(long now) {
+    if (!letGo) {
+      letGo = true;
+      letGoNanos = now;
+    }
+    if (!isOpen()) {
+      wantsOpen = true;
+    }
+  }
+
+  /** A watched path leads here again (a scan found it, or a link came back before it was drained). */
+  void takenBack() {
+    letGo = false;
+  }
+
+  boolean isLetGo() {
+    return letGo;
+  }
+
+  /** Closed to free a descriptor; it has been read to its end, so its size then is what "grown" is measured from. */
+  void park() throws IOException {
+    sizeAtLastCheck = readOffset;
+    close();
+  }
+
+  /** Parked: whether it has grown (or was let go) and should be opened again. */
+  boolean wantsOpen() {
+    return wantsOpen;
+  }
+
+  /** Seen at {@code size} while parked; a size other than the one it was parked at wants it open again. */
+  void parkedAt(long size) {
+    // it stays wanted until opened: a paused or interrupted round may not get to it before the next look
+    wantsOpen |= size != sizeAtLastCheck;
+    sizeAtLastCheck = Math.max(sizeAtLastCheck, size);
+  }
+
+  /** Parked and no longer at its path: found by inode when it is opened again. */
+  void lostItsPath() {
+    wantsOpen = true;
+  }
+
+  void unpark(LogInput reopened) {
+    input = reopened;
+    wantsOpen = false;
+  }
+
+  /**
+   * Whether a let-go file can be closed: read to its end, and nothing will write to it again. A part of a line
+   * waits {@code PART_WAIT} for its end in the container's next file and is given up after that; an unfinished
+   * last line (no newline) is given up once the file cannot grow.
+   */
+  Drain drain(long now) throws IOException {
+    long size = input.size();
+    long idle = now - Math.max(letGoNanos, lastActiveNanos);
+    long lostPart = 0;
+    if (pendingStart >= 0) {
+      if (idle <= PART_WAIT_NANOS) {
+        return Drain.KEEP; // it ends in the first part of a line whose end comes in the next file: kept until it does
+      }
+      lostPart = readOffset - pendingStart;
+      skipped(lostPart, TailerStats.LostBytes.UNFINISHED.label());
+      pendingStart = -1; // given up once: it is not counted again at the next look
+    }
+    boolean done;
+    if (!input.growable()) {
+      done = true; // compressed: nobody writes to it
+    } else {
+      try {
+        FileKey there = FileKey.of(realPath);
+        // another file at its path: the runtime writes there now; the same file: its symlink went, the container
+        // ended, and a moment without writes is enough
+        done = !there.equals(FileKey.of(identity)) || idle > IDLE_CLOSE_NANOS;
+      } catch (NoSuchFileException e) {
+        // deleted (nowhere in its directory any more): nothing can write to it; renamed with no successor yet: the
+        // runtime has not reopened and may still write to it
+        done = FileKey.of(identity).findIn(containerDir) == null || idle > ORPHAN_CLOSE_NANOS;
+      }
+    }
+    if (readOffset >= size) {
+      return new Drain(done, lostPart, 0);
+    }
+    if (done && idle > IDLE_CLOSE_NANOS) {
+      // it ends in a line its writer never finished (no newline) and nothing will finish it now
+      skipped(size - readOffset, TailerStats.LostBytes.UNFINISHED.label());
+      return new Drain(true, lostPart, size - readOffset);
+    }
+    return new Drain(false, lostPart, 0);
   }
 
   long resumeOffset() {
@@ -156,10 +270,12 @@ final class TailedFile {
     return input != null;
   }
 
+  /** Closed, its descriptor released even when closing reports an error. */
   void close() throws IOException {
-    if (input != null) {
-      input.close();
-      input = null;
+    LogInput open = input;
+    input = null;
+    if (open != null) {
+      open.close();
     }
   }
 }
