@@ -263,13 +263,15 @@ final class LogShipping implements Component {
     counter(registry, "nodewatch.logs.dropped.lines", stats, TailerStats::droppedLines,
         "Lines not stored because the queue was full (when_full: drop_newest).");
     counter(registry, "nodewatch.logs.truncations", stats, TailerStats::truncations,
-        "Files found shorter than their read position (copytruncate) and read again from the start.");
+        "Files found shorter than their read position (copytruncate, or truncated while the agent was down) and read "
+            + "again from the start.");
     counter(registry, "nodewatch.logs.rotations", stats, TailerStats::rotations,
         "Files let go because no watched path leads to them any more (rotated or removed).");
     for (TailerStats.LostBytes reason : TailerStats.LostBytes.values()) {
       FunctionCounter.builder("nodewatch.logs.lost.bytes", stats, s -> s.lostBytes(reason))
           .tag("reason", reason.label())
-          .description("Bytes of log files that could not be shipped, by reason: deleted_before_read, copytruncate, "
+          .description("Bytes of log files that could not be shipped, by reason: deleted_before_read, "
+              + "truncated_before_read (always 0: how much is not known; the file is flagged), copytruncate, "
               + "too_long (beyond logs.max_line_bytes), unfinished (a last line nobody completed), corrupt (.gz).")
           .register(registry);
     }

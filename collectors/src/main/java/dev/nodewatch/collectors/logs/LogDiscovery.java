@@ -124,6 +124,8 @@ final class LogDiscovery {
   List<FilePosition> started() {
     firstStart = false;
     started = true;
+    // a file at the same path and inode that starts otherwise is taken for a new one: kubelet deletes rotated files
+    // and the file system soon gives their inode to the next, which a truncation and rewrite cannot be told from
     List<FilePosition> gone = stored.unclaimed();
     stored.clear();
     return gone;
@@ -301,10 +303,16 @@ final class LogDiscovery {
         channel.close();
         return null;
       }
-      long offset = startOffset(real, key, channel);
+      FilePosition position = stored.take(real.getParent(), key,
+          new PlainInput(channel).head(FileIdentity.FINGERPRINT_BYTES));
+      boolean truncated = position != null && position.offset() > channel.size();
+      long offset = position == null || truncated ? 0 : position.offset();
       failing.succeeded(watched);
       TailedFile file = files.add(new TailedFile(identity, real, source, new PlainInput(channel), lineReaders.get(),
           offset, TailedFile.Found.LIVE, files.nextDiscovery()), now);
+      if (truncated) {
+        truncatedWhileDown(file, position.offset());
+      }
       budget.makeRoom(files.all(), file);
       if (!source.pod().isEmpty()) {
         knowDirectory(file.containerDir); // a container's directory: watched, and looked into for rotated files
@@ -317,18 +325,13 @@ final class LogDiscovery {
     }
   }
 
-  /** Where a newly found file starts: its stored position when it is the same file, else its beginning. */
-  private long startOffset(Path real, FileKey key, FileChannel channel) throws IOException {
-    FilePosition position = stored.take(real.getParent(), key,
-        new PlainInput(channel).head(FileIdentity.FINGERPRINT_BYTES));
-    if (position == null) {
-      return 0;
-    }
-    if (position.offset() > channel.size()) {
-      stats.truncations.increment();
-      return 0;
-    }
-    return position.offset();
+  /** Shorter than its stored position: truncated while the agent was down, read again from its start. */
+  private void truncatedWhileDown(TailedFile file, long storedOffset) {
+    stats.truncations.increment();
+    stats.lost(TailerStats.LostBytes.TRUNCATED_BEFORE_READ, 0);
+    file.skipped(0, TailerStats.LostBytes.TRUNCATED_BEFORE_READ.label());
+    errors.error("truncated", file.realPath + " was truncated while the agent was down (read to " + storedOffset
+        + " before): what was written after that is lost; reading it from its start", null);
   }
 
   private void openFailed(Path path, IOException e) {

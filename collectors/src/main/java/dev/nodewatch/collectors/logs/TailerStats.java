@@ -64,6 +64,11 @@ public final class TailerStats {
   public enum LostBytes {
     /** The file vanished (while closed to save descriptors) before it was read to its end. */
     DELETED_BEFORE_READ,
+    /**
+     * Truncated while the agent was down: shorter, at the restart, than the position stored for it. What was written
+     * after that position is lost, and how much is not known: the file is flagged, and this counts nothing.
+     */
+    TRUNCATED_BEFORE_READ,
     /** Written after the last read and then truncated away (copytruncate) before it could be read. */
     COPYTRUNCATE,
     /** Beyond {@code logs.max_line_bytes} in an over-long line. */

@@ -130,4 +130,22 @@ class LogDiscoveryTest {
     assertThat(live.isLetGo()).isTrue();
     assertThat(stats.rotations()).isEqualTo(1);
   }
+
+  @Test
+  void aFileTruncatedWhileTheAgentWasDownIsReadFromItsStartAndFlagged() throws Exception {
+    String line = PodLogFiles.cri("stdout", 'F', "a line");
+    int lines = 2 * FileIdentity.FINGERPRINT_BYTES / line.length() + 2;
+    pod.write(line.repeat(lines));
+    FileIdentity before = FileIdentity.of(pod.current, java.nio.channels.FileChannel.open(pod.current));
+    try (var channel = java.nio.channels.FileChannel.open(pod.current, java.nio.file.StandardOpenOption.WRITE)) {
+      // truncate -s, to past the fingerprint (a shorter file cannot be told from another by a checksum)
+      channel.truncate((long) (lines / 2 + 1) * line.length());
+    }
+    discover(List.of(new FilePosition(before, pod.current.toString(), (long) lines * line.length())), false);
+    assertThat(discovery.started()).as("not gone").isEmpty();
+    TailedFile file = tailed(pod.current);
+    assertThat(file.readOffset).isZero();
+    assertThat(file.skippedWhy).isEqualTo("truncated_before_read");
+    assertThat(stats.truncations()).isEqualTo(1);
+  }
 }
