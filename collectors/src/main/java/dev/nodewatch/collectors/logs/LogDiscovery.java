@@ -497,35 +497,33 @@ final class LogDiscovery {
    */
   boolean reopen(TailedFile file, long now) {
     Path found = FileKey.of(file.identity).findIn(file.containerDir);
-    if (found == null) {
-      // kubelet may have compressed it meanwhile: the .gz is resumed where this file was left
-      files.forget(file);
-      FilePosition left = file.position();
-      stored.add(left);
-      examine(file.containerDir, now);
-      if (stored.remove(left)) {
-        long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
-        stats.lost(TailerStats.LostBytes.DELETED_BEFORE_READ, lost);
-        errors.error("lost", file.realPath + " vanished while closed to save descriptors; " + lost
-            + " bytes after offset " + file.readOffset + " could not be read", null);
-      }
-      return false;
-    }
-    try {
-      FileChannel channel = FileChannel.open(found, StandardOpenOption.READ);
-      if (!file.identity.sameStart(channel)) {
-        channel.close();
-        files.forget(file);
+    if (found != null) {
+      try {
+        FileChannel channel = FileChannel.open(found, StandardOpenOption.READ);
+        if (file.identity.sameStart(channel)) {
+          file.unpark(new PlainInput(channel));
+          budget.makeRoom(files.all(), file);
+          failing.succeeded(found);
+          return true;
+        }
+        channel.close(); // its inode is another file's now: it went the way of a deleted one
+      } catch (IOException e) {
+        openFailed(found, e);
         return false;
       }
-      file.unpark(new PlainInput(channel));
-      budget.makeRoom(files.all(), file);
-      failing.succeeded(found);
-      return true;
-    } catch (IOException e) {
-      openFailed(found, e);
-      return false;
     }
+    // gone from its directory: kubelet may have compressed it meanwhile, and the .gz is resumed where it was left
+    files.forget(file);
+    FilePosition left = file.position();
+    stored.add(left);
+    examine(file.containerDir, now);
+    if (stored.remove(left)) {
+      long lost = Math.max(0, file.sizeAtLastCheck - file.readOffset);
+      stats.lost(TailerStats.LostBytes.DELETED_BEFORE_READ, lost);
+      errors.error("lost", file.realPath + " vanished while closed to save descriptors; " + lost
+          + " bytes after offset " + file.readOffset + " could not be read", null);
+    }
+    return false;
   }
 
   void close() {

@@ -43,6 +43,7 @@ final class LogFileReader {
     QueueEmitter out = new QueueEmitter(queue, stats, file, container, dropping);
     long wallNanos = System.currentTimeMillis() * 1_000_000L;
     long[] lineStart = {file.readOffset};
+    long linesBefore = file.linesRead;
     long next;
     try {
       next = file.reader.read(file.input, file.readOffset, budget, (bytes, from, to, truncated, end) ->
@@ -52,11 +53,13 @@ final class LogFileReader {
       }
     } catch (IOException | RuntimeException e) {
       out.abandon();
+      file.linesRead = linesBefore; // read again
       throw e;
     } catch (InternalError e) {
       // the JVM's report of a fault (SIGBUS) writing a mapped block the disk could not back: the disk filled up
       // faster than measured. Nothing unstored of this read is kept; it is read again once there is space.
       out.abandon();
+      file.linesRead = linesBefore;
       throw new IllegalStateException("the queue's disk refused a write", e);
     }
     long cut = file.reader.truncatedBytes() - file.truncatedBytesCounted;
@@ -133,6 +136,7 @@ final class LogFileReader {
       long[] lineStart, byte[] bytes, int from, int to, boolean truncated, long end) {
     long start = lineStart[0];
     lineStart[0] = end;
+    file.linesRead++;
     LogLine line = file.parser.parse(bytes, from, to, wallNanos);
     JoinedLine joined = joiner.accept(line);
     if (joined == null) {

@@ -96,11 +96,12 @@ public final class LogTailer implements Component {
    * One tailed file as {@code /debug/files} shows it: where it is and how it was found ({@code live},
    * {@code rotated} or {@code compressed}), how far it was read, and its account: bytes read, lines appended to
    * the queue, bytes skipped and why. {@code size} and {@code lagBytes} are -1 for a compressed file not yet read
-   * to its end (its length is not known before).
+   * to its end (its length is not known before). Lines read are the file's lines as written (a line kubelet split
+   * in parts counts each part); lines appended are records stored (joined, and none while dropping).
    */
   public record FileStatus(String path, String id, long offset, long size, long lagBytes, boolean open,
       boolean rotated, String namespace, String pod, String container, double lastReadSecondsAgo, String found,
-      long bytesRead, long linesAppended, long bytesSkipped, String skippedWhy) {}
+      long bytesRead, long linesRead, long linesAppended, long bytesSkipped, String skippedWhy) {}
 
   /**
    * @param labelsByUid a pod's labels by UID (from the kubelet's cache; an empty map when unknown)
@@ -208,7 +209,7 @@ public final class LogTailer implements Component {
     discovery.examinePending(now);
     if (now >= at.nextMaintain) {
       // retention itself runs on the queue's own thread (QueueMaintenance); only the appender can write positions
-      if (queue.positionsInOlderCycle()) {
+      if (queue.positionsShouldMove()) {
         appendPositions(); // so retention can let the older cycle go
       }
       at.nextMaintain = now + MAINTAIN_EVERY_NANOS;
@@ -421,7 +422,7 @@ public final class LogTailer implements Component {
       list.add(new FileStatus(f.realPath.toString(), f.identity.device() + ":" + f.identity.inode(), f.readOffset,
           size, size < 0 ? -1 : Math.max(0, size - f.readOffset), f.isOpen(), f.isLetGo(), f.source.namespace(),
           f.source.pod(), f.source.container(), (now - f.lastActiveNanos) / 1e9, f.found.label(), f.bytesRead,
-          f.linesAppended, f.bytesSkipped, f.skippedWhy));
+          f.linesRead, f.linesAppended, f.bytesSkipped, f.skippedWhy));
     }
     stats.filesOpen = open;
     statuses = list;

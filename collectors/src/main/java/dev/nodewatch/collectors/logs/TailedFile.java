@@ -80,6 +80,7 @@ final class TailedFile {
   /** Parked and grown since (or let go): open again when a descriptor is free. */
   private boolean wantsOpen;
   long bytesRead;
+  long linesRead;
   long linesAppended;
   /** Its container's counts; null for a file outside kubelet's layout (no pod to name). */
   ContainerLogCounts counts;

@@ -46,6 +46,7 @@ public final class LogQueue implements AutoCloseable {
       System.setProperty("chronicle.disk.monitor.disable", "true");
     }
   }
+  private static final long POSITIONS_MOVE_AFTER_MILLIS = 60_000;
   /** Mapped blocks count in RSS: 4 MiB keeps the mapped part small (64 MiB, the default, added ~150 MB RSS). */
   private static final long MIN_BLOCK_SIZE = 4L << 20;
 
@@ -405,15 +406,24 @@ public final class LogQueue implements AutoCloseable {
     return diskFullEvents.get();
   }
 
-  /** Whether the newest positions document is in a cycle before the current one (and so holds that cycle). */
-  public boolean positionsInOlderCycle() {
-    return positionsCycle >= 0 && positionsCycle < queue.cycle();
+  /**
+   * Whether the newest positions document should be written again, so that retention can free the older file it
+   * holds: at once when space is short, else once that file is a minute old. A quiet node then makes a new queue
+   * file a minute, not every five seconds; an old file kept only for the positions costs nothing but its few bytes.
+   */
+  public boolean positionsShouldMove() {
+    if (positionsCycle < 0) {
+      return false;
+    }
+    int behind = queue.cycle() - positionsCycle;
+    return behind > 0 && (diskFull() || full()
+        || (long) behind * queue.rollCycle().lengthInMillis() >= POSITIONS_MOVE_AFTER_MILLIS);
   }
 
   /**
    * Whether the slowest reader has {@code queue.max_bytes} or more not yet acknowledged, or the disk is (nearly)
    * full, as of the last {@link #maintain}. It is the backlog that counts, not the files: what every reader has
-   * acknowledged stays on disk until its one-minute file is passed, and counting it would hold the tailer back
+   * acknowledged stays on disk until its file is passed, and counting it would hold the tailer back
    * for up to a minute after the sinks caught up. Files are bounded by the backlog plus one cycle's appends,
    * and by the free-space guard.
    */

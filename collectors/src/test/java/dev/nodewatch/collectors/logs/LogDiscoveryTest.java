@@ -148,4 +148,39 @@ class LogDiscoveryTest {
     assertThat(file.skippedWhy).isEqualTo("truncated_before_read");
     assertThat(stats.truncations()).isEqualTo(1);
   }
+
+  @Test
+  void aFileClosedToSaveADescriptorThatIsDeletedBeforeItIsReadAgainIsCountedAsLost() throws Exception {
+    pod.write(PodLogFiles.cri("stdout", 'F', "read"));
+    discover(List.of(), false);
+    TailedFile file = tailed(pod.current);
+    file.readOffset = Files.size(pod.current);
+    file.park();
+    String unread = PodLogFiles.cri("stdout", 'F', "written while closed, then rotated and deleted");
+    pod.write(unread);
+    DescriptorBudget.lookAtParked(file); // the size it grew to is seen, but before a descriptor is free again
+    Files.delete(pod.rename());
+    assertThat(discovery.reopen(file, 1)).isFalse();
+    assertThat(stats.lostBytes(TailerStats.LostBytes.DELETED_BEFORE_READ)).isEqualTo(unread.length());
+    assertThat(files.all()).doesNotContain(file);
+  }
+
+  @Test
+  void aFileClosedToSaveADescriptorAndCompressedMeanwhileIsResumedInItsGz() throws Exception {
+    String first = PodLogFiles.cri("stdout", 'F', "read before it was closed, and long enough to know it by");
+    pod.write(first);
+    discover(List.of(), false);
+    TailedFile file = tailed(pod.current);
+    file.readOffset = first.length();
+    file.park();
+    pod.write(PodLogFiles.cri("stdout", 'F', "written while closed"));
+    DescriptorBudget.lookAtParked(file);
+    Path gz = pod.compress(pod.rename());
+    pod.reopen();
+    assertThat(discovery.reopen(file, 1)).isFalse();
+    TailedFile resumed = tailed(gz);
+    assertThat(resumed.found).isEqualTo(TailedFile.Found.COMPRESSED);
+    assertThat(resumed.readOffset).isEqualTo(first.length());
+    assertThat(stats.lostBytes()).isZero();
+  }
 }

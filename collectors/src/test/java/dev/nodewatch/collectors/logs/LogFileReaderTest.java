@@ -77,6 +77,7 @@ class LogFileReaderTest {
     long complete = Files.size(log) - "unfinished".length();
     assertThat(file.readOffset).as("up to the last complete line").isEqualTo(complete);
     assertThat(file.bytesRead).isEqualTo(complete);
+    assertThat(file.linesRead).isEqualTo(2);
     assertThat(file.linesAppended).isEqualTo(2);
     assertThat(stats.linesRead()).isEqualTo(2);
     assertThat(positionsChanged).as("the batch carried the position").hasValue(0);
@@ -102,6 +103,8 @@ class LogFileReaderTest {
     assertThat(rotated.pendingStart).isEqualTo(-1);
     assertThat(rotated.position().offset()).isEqualTo(Files.size(older));
     assertThat(positionsStored).as("stored at once: a restart must not join the part again").hasValue(1);
+    assertThat(rotated.linesRead + live.linesRead).as("as written: the parts apart").isEqualTo(3);
+    assertThat(rotated.linesAppended + live.linesAppended).as("as stored: joined").isEqualTo(2);
   }
 
   @Test
