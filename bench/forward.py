@@ -46,7 +46,7 @@ def broker(work):
     cp = ":".join([os.path.join(ROOT, "exporters/target/test-classes"), os.path.join(ROOT, "exporters/target/classes"),
                    open(cp_file).read().strip()])
     # the benchmark files' namespace is "bench": its topic exists before the first record, as in production
-    proc = subprocess.Popen(["java", "-Xmx512m", "-cp", cp, "dev.nodewatch.exporters.kafka.KafkaBrokerMain",
+    proc = subprocess.Popen(["java", "-Xmx512m", "-cp", cp, "dev.nodewatch.exporters.sink.kafka.KafkaBrokerMain",
                              os.path.join(work, "kafka"), "logs.bench"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=open(os.path.join(work, "broker.log"), "w"), text=True)
     for line in proc.stdout:

@@ -9,15 +9,13 @@ import dev.nodewatch.collectors.queue.LogQueue;
 import dev.nodewatch.collectors.queue.QueueMaintenance;
 import dev.nodewatch.collectors.queue.QueueReader;
 import dev.nodewatch.collectors.runtime.Component;
-import dev.nodewatch.exporters.forward.FileSink;
+import dev.nodewatch.collectors.queue.DeadLetterQueue;
+import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkContext;
 import dev.nodewatch.exporters.forward.SinkMetrics;
 import dev.nodewatch.exporters.forward.SinkPipeline;
-import dev.nodewatch.exporters.clickhouse.ClickHouseSink;
-import dev.nodewatch.collectors.queue.DeadLetterQueue;
-import dev.nodewatch.exporters.forward.StdoutSink;
-import dev.nodewatch.exporters.kafka.KafkaSink;
-import dev.nodewatch.exporters.forward.Sink;
+import dev.nodewatch.exporters.sink.SinkTypes;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +60,7 @@ final class LogShipping implements Component {
   private static final long CONTAINER_METERS_EVERY_MILLIS = 5_000;
   private volatile long containerTimer = -1;
   private boolean stopped;
+  private final SinkTypes sinkTypes = SinkTypes.builtIn();
 
   LogShipping(AgentConfig config, Vertx vertx, KubeletPods kubelet, MeterRegistry registry) {
     this.config = config;
@@ -86,11 +85,7 @@ final class LogShipping implements Component {
   }
 
   private List<String> sinkNames() {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < config.sinks().size(); i++) {
-      names.add(config.sinkConfig(i).name());
-    }
-    return names;
+    return config.sinks().stream().map(SinkConfig::name).toList();
   }
 
   @Override
@@ -128,8 +123,7 @@ final class LogShipping implements Component {
     List<SinkPipeline> pipelines = new ArrayList<>();
     List<DeadLetterQueue> deadLetters = new ArrayList<>();
     try {
-      for (int i = 0; i < config.sinks().size(); i++) {
-        SinkConfig sink = config.sinkConfig(i);
+      for (SinkConfig sink : config.sinks()) {
         DeadLetterQueue refused = DeadLetterQueue.open(deadLetterDir(config, sink.name()), DEAD_LETTER_DAYS);
         deadLetters.add(refused);
         pipelines.add(new SinkPipeline(sink, queue.reader(sink.name()), () -> open(sink), refused,
@@ -178,20 +172,7 @@ final class LogShipping implements Component {
   }
 
   private Sink open(SinkConfig sink) throws IOException {
-    // Java 17 bytecode: no pattern switch over the sealed interface yet
-    if (sink instanceof SinkConfig.File file) {
-      return new FileSink(Path.of(file.path()));
-    }
-    if (sink instanceof SinkConfig.Stdout) {
-      return new StdoutSink(System.out);
-    }
-    if (sink instanceof SinkConfig.Kafka kafka) {
-      return new KafkaSink(kafka);
-    }
-    if (sink instanceof SinkConfig.ClickHouse clickHouse) {
-      return new ClickHouseSink(vertx, clickHouse);
-    }
-    throw new IllegalArgumentException("no sink of type " + sink.getClass().getSimpleName());
+    return sinkTypes.open(sink, new SinkContext(vertx, System.out));
   }
 
   Map<String, Supplier<Object>> debugPages() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nodewatch.exporters.kafka.KafkaBroker;
+import dev.nodewatch.exporters.sink.kafka.KafkaBroker;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
 import java.io.IOException;

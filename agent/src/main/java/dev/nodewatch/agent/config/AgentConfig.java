@@ -1,6 +1,5 @@
 package dev.nodewatch.agent.config;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nodewatch.collectors.cgroup.ContainersConfig;
 import dev.nodewatch.collectors.config.ConfigProblems;
 import dev.nodewatch.collectors.host.HostConfig;
@@ -32,12 +31,9 @@ public record AgentConfig(
     KubeletConfig kubelet,
     LogsConfig logs,
     QueueConfig queue,
-    List<ObjectNode> sinks) {
+    List<SinkConfig> sinks) {
 
   static final Set<String> LOG_LEVELS = Set.of("trace", "debug", "info", "warn", "error");
-
-  /** Sink types this build can send to; each later sink package adds its name. */
-  static final Set<String> SINK_TYPES = new java.util.TreeSet<>(Set.of("clickhouse", "file", "kafka", "stdout"));
 
   public AgentConfig {
     nodeName = nodeName == null ? "" : nodeName;
@@ -52,7 +48,8 @@ public record AgentConfig(
     kubelet = kubelet == null ? KubeletConfig.defaults() : kubelet;
     logs = logs == null ? LogsConfig.defaults() : logs;
     queue = queue == null ? QueueConfig.defaults() : queue;
-    sinks = sinks == null ? List.of() : List.copyOf(sinks);
+    // an entry whose type is missing or unknown is null, its problem recorded as it was read: the load fails
+    sinks = sinks == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(sinks));
   }
 
   /** The same configuration with the node name filled in (from the host name when the file leaves it empty). */
@@ -88,37 +85,16 @@ public record AgentConfig(
   private void validateSinks(ConfigProblems problems) {
     Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < sinks.size(); i++) {
-      ObjectNode sink = sinks.get(i);
+      SinkConfig sink = sinks.get(i);
+      if (sink == null) {
+        continue; // its type was missing or unknown: said when it was read
+      }
       String at = "sinks[" + i + "]";
-      String type = sink.path("type").asText("");
-      if (type.isEmpty()) {
-        problems.add(at + ".type", "must be set");
-        continue;
-      }
-      if (!SINK_TYPES.contains(type)) {
-        problems.add(at + ".type", "unknown sink \"" + type + "\" (known: " + String.join(", ", SINK_TYPES) + ")");
-        continue;
-      }
-      String name = sink.path("name").asText("");
-      if (!name.isEmpty() && !names.add(name)) {
+      String name = sink.name();
+      if (name != null && !name.isEmpty() && !names.add(name)) {
         problems.add(at + ".name", "\"" + name + "\" is used by another sink (each names its own queue reader)");
       }
-      try {
-        ConfigMapper.yaml().treeToValue(sink, SinkConfig.class).validate(at, problems);
-      } catch (com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException e) {
-        problems.add(at + "." + e.getPropertyName(), "unknown key");
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-        problems.add(at, e.getOriginalMessage());
-      }
-    }
-  }
-
-  /** The {@code i}th sink as its typed configuration; call after {@link #validate}. */
-  public SinkConfig sinkConfig(int i) {
-    try {
-      return ConfigMapper.yaml().treeToValue(sinks.get(i), SinkConfig.class);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException(e.getOriginalMessage(), e);
+      sink.validate(at, problems);
     }
   }
 }

@@ -51,6 +51,9 @@ public final class ConfigMapper {
     SimpleModule units = new SimpleModule("nodewatch-units");
     units.addDeserializer(Duration.class, new DurationDeserializer());
     units.addSerializer(Duration.class, new DurationSerializer());
+    units.addDeserializer(dev.nodewatch.exporters.forward.SinkConfig.class,
+        new SinkConfigReader.Deserializer(dev.nodewatch.exporters.sink.SinkTypes.builtIn()));
+    units.addSerializer(dev.nodewatch.exporters.forward.SinkConfig.class, new SinkConfigReader.Serializer());
     mapper.registerModule(units);
   }
 

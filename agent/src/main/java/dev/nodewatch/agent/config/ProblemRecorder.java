@@ -25,21 +25,50 @@ import java.util.TreeSet;
 final class ProblemRecorder extends DeserializationProblemHandler {
 
   private final ConfigProblems problems;
+  /** The YAML path of the node being read, when it is read on its own (a sink's options): prefixed to each path. */
+  private final String prefix;
+  /** Keys also valid where this node is (its siblings read into another record), for "known: …" lists. */
+  private final Collection<String> alsoKnown;
 
   ProblemRecorder(ConfigProblems problems) {
+    this(problems, "", List.of());
+  }
+
+  private ProblemRecorder(ConfigProblems problems, String prefix, Collection<String> alsoKnown) {
     this.problems = problems;
+    this.prefix = prefix;
+    this.alsoKnown = alsoKnown;
+  }
+
+  /**
+   * A recorder for a mapping at {@code path} read apart from the tree it is in, part of whose keys go to another
+   * record ({@code alsoKnown}): a sink entry's common keys and its type's own.
+   */
+  ProblemRecorder under(String path, Collection<String> alsoKnown) {
+    return new ProblemRecorder(problems, ConfigProblems.path(prefix, path), alsoKnown);
+  }
+
+  ConfigProblems problems() {
+    return problems;
   }
 
   @Override
   public boolean handleUnknownProperty(DeserializationContext ctxt, JsonParser p, JsonDeserializer<?> deserializer,
       Object beanOrClass, String propertyName) throws IOException {
-    String path = pathOf(p.getParsingContext());
+    String path = at(p.getParsingContext());
     if (!path.endsWith(propertyName)) {
       path = ConfigProblems.path(path, propertyName);
     }
     Collection<Object> known = deserializer == null ? null : deserializer.getKnownPropertyNames();
-    String knownList = known == null ? "" : " (known: " + String.join(", ", new TreeSet<>(
-        known.stream().map(String::valueOf).toList())) + ")";
+    String knownList = "";
+    if (known != null) {
+      TreeSet<String> names = new TreeSet<>(known.stream().map(String::valueOf).toList());
+      String within = pathOf(p.getParsingContext());
+      if (!within.contains(".") && !within.contains("[")) {
+        names.addAll(alsoKnown); // a key of the mapping read apart itself, not of a mapping inside it
+      }
+      knownList = " (known: " + String.join(", ", names) + ")";
+    }
     problems.add(path, "unknown key" + knownList);
     p.skipChildren();
     return true;
@@ -48,7 +77,7 @@ final class ProblemRecorder extends DeserializationProblemHandler {
   @Override
   public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> targetType, String valueToConvert,
       String failureMsg) {
-    String path = pathOf(ctxt.getParser().getParsingContext());
+    String path = at(ctxt.getParser().getParsingContext());
     if (targetType.isEnum()) {
       problems.add(path, "unknown value \"" + valueToConvert + "\" (known: " + String.join(", ",
           enumNames(targetType)) + ")");
@@ -61,7 +90,7 @@ final class ProblemRecorder extends DeserializationProblemHandler {
   @Override
   public Object handleWeirdNumberValue(DeserializationContext ctxt, Class<?> targetType, Number valueToConvert,
       String failureMsg) {
-    problems.add(pathOf(ctxt.getParser().getParsingContext()),
+    problems.add(at(ctxt.getParser().getParsingContext()),
         "must be " + describe(targetType) + ", was " + valueToConvert);
     return null;
   }
@@ -75,7 +104,7 @@ final class ProblemRecorder extends DeserializationProblemHandler {
       // parent's. Scalar deserializers may also have peeked at the first element (to unwrap one-element lists)
       // before giving up: skip whatever is left of the container.
       JsonStreamContext parent = context.getParent();
-      problems.add(pathOf(parent), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
+      problems.add(at(parent), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
       if (p.currentToken() == t) {
         p.skipChildren();
       } else {
@@ -87,7 +116,7 @@ final class ProblemRecorder extends DeserializationProblemHandler {
       }
       return null;
     }
-    problems.add(pathOf(context), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
+    problems.add(at(context), "must be " + describe(targetType.getRawClass()) + ", was " + describe(t));
     p.skipChildren();
     return null;
   }
@@ -99,17 +128,26 @@ final class ProblemRecorder extends DeserializationProblemHandler {
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();
     }
-    problems.add(pathOf(ctxt.getParser().getParsingContext()), cause.getMessage());
+    problems.add(at(ctxt.getParser().getParsingContext()), cause.getMessage());
     return null;
   }
 
   @Override
   public Object handleMissingInstantiator(DeserializationContext ctxt, Class<?> instClass,
       ValueInstantiator valueInsta, JsonParser p, String msg) throws IOException {
-    problems.add(pathOf(p.getParsingContext()),
+    problems.add(at(p.getParsingContext()),
         "must be " + describe(instClass) + ", was " + describe(p.currentToken()));
     p.skipChildren();
     return null;
+  }
+
+  /** The path of {@code context} in the whole file. */
+  private String at(JsonStreamContext context) {
+    String path = pathOf(context);
+    if (prefix.isEmpty()) {
+      return path;
+    }
+    return path.isEmpty() ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
   }
 
   /** {@code sinks[1].type}, from Jackson's parsing context. */

@@ -216,13 +216,13 @@ class ConfigLoaderTest {
         + "sinks:\n  - type: file\n  - type: loki\n  - name: x\n    type: stdout\n    batchh: {}\n"
         + "  - name: k\n    type: kafka\n    brokers: [kafka]\n    topic: logs.{namespaces}\n    compression: brotli\n";
     assertThatThrownBy(() -> loader.parse(yaml, "test.yaml"))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             new Problem("kubelet.endpoint", "must be an http(s) URL, was \"kubelet:10250\""),
             new Problem("kubelet.token_file", "cannot read \"" + missing + "\": no such file"),
             new Problem("sinks[0].name", "must be set"),
             new Problem("sinks[0].path", "must be set"),
             new Problem("sinks[1].type", "unknown sink \"loki\" (known: clickhouse, file, kafka, stdout)"),
-            new Problem("sinks[2].batchh", "unknown key"),
+            new Problem("sinks[2].batchh", "unknown key (known: batch, concurrency, match, name, retry, type)"),
             new Problem("sinks[3].brokers[0]", "not host:port, was \"kafka\""),
             new Problem("sinks[3].topic",
                 "unknown placeholder {namespaces} (known: {namespace}, {pod}, {container}, {node})"),
@@ -242,6 +242,34 @@ class ConfigLoaderTest {
             .extracting(Problem::path).containsExactly("sinks[0].concurrency", "sinks[0].match.namespaces",
                 "sinks[0].match.labels.app", "sinks[0].endpoint", "sinks[0].table", "sinks[0].password_file",
                 "sinks[0].compression", "sinks[1].batch.max_bytes", "sinks[1].concurrency"));
+  }
+
+  @Test
+  void sinksPrintFlatAsTheyAreWrittenAndReadBackTheSame(@TempDir Path dir) throws Exception {
+    Path password = java.nio.file.Files.writeString(dir.resolve("password"), "s3cr3t\n");
+    String yaml = "sinks:\n"
+        + "  - name: k\n    type: kafka\n    brokers: [kafka:9092]\n    topic: logs.{namespace}\n"
+        + "    tls: {ca_file: /etc/ca.pem}\n    batch: {max_events: 500}\n    concurrency: 2\n"
+        + "  - name: ch\n    type: clickhouse\n    endpoint: https://clickhouse:8443\n    password_file: " + password
+        + "\n    timeout: 5s\n    match: {namespaces: [shop]}\n"
+        + "  - name: out\n    type: stdout\n";
+    AgentConfig config = loader.parse(yaml, "test.yaml");
+    assertThat(config.sinks()).extracting(s -> s.type()).containsExactly("kafka", "clickhouse", "stdout");
+    assertThat(config.sinks().get(0).batch().maxEvents()).isEqualTo(500);
+    assertThat(config.sinks().get(0).concurrency()).isEqualTo(2);
+    String printed = ConfigMapper.yaml().writeValueAsString(config);
+    assertThat(printed).contains("type: kafka", "topic: \"logs.{namespace}\"", "endpoint: https://clickhouse:8443")
+        .doesNotContain("settings:", "options:", "s3cr3t");
+    assertThat(loader.parse(printed, "printed.yaml")).isEqualTo(config);
+  }
+
+  @Test
+  void aKeyUnknownInsideASinksMappingIsReportedAtItsPath() {
+    String yaml = "sinks:\n  - name: k\n    type: kafka\n    brokers: [kafka:9092]\n    tls: {ca_fil: /x}\n"
+        + "    batch: {max_event: 5}\n";
+    assertThatThrownBy(() -> loader.parse(yaml, "test.yaml"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).extracting(Problem::path)
+            .containsExactlyInAnyOrder("sinks[0].tls.ca_fil", "sinks[0].batch.max_event"));
   }
 
   @Test

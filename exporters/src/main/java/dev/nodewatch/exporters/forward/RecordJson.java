@@ -46,10 +46,15 @@ public final class RecordJson {
   private String lastNode;
   private SerializedString lastSourceFields;
 
-  /** Writes each record as one line of JSON (NDJSON). */
+  /**
+   * Writes each record as one line of JSON (NDJSON): each line begins with its object and ends with a newline, the
+   * way {@code jq -c}, {@code grep '^{'} and line-based readers take it (Jackson would otherwise put a space before
+   * every root value after the first).
+   */
   public void writeLines(Iterable<LogRecord> records, OutputStream out) throws IOException {
     try (JsonGenerator json = factory.createGenerator(out)) {
       json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+      json.setRootValueSeparator(null);
       for (LogRecord record : records) {
         write(record, json);
         json.writeRaw('\n');

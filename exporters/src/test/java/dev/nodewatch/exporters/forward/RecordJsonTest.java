@@ -73,4 +73,23 @@ class RecordJsonTest {
     assertThat(rows).allSatisfy(row -> assertThat(row.fieldNames()).toIterable().startsWith("timestamp", "stream",
         "message", "node", "namespace", "pod", "pod_uid", "container", "container_id"));
   }
+
+  @Test
+  void eachLineIsOneObjectFromItsFirstByteToItsNewlineByteForByte() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    RecordJson json = new RecordJson();
+    json.writeLines(List.of(new LogRecord(1_764_064_800_000_000_007L, "stdout", "one", false, false, 10, DB, "n1"),
+        new LogRecord(1_764_064_800_000_000_008L, "stderr", "two", false, false, 20, DB, "n1")), out);
+    json.writeLines(List.of(new LogRecord(1_764_064_800_000_000_009L, "stdout", "three", false, true, 30, DB, "n1")),
+        out);
+    String where = "\"node\":\"n1\",\"namespace\":\"shop\",\"pod\":\"db\",\"pod_uid\":\"u2\",\"container\":\"pg\","
+        + "\"container_id\":\"containerd://c2\",\"file\":\"/var/log/pods/shop_db_u2/pg/0.log\"";
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "{\"timestamp\":\"2025-11-25T10:00:00.000000007Z\",\"stream\":\"stdout\",\"message\":\"one\"," + where
+            + ",\"offset\":10}\n"
+            + "{\"timestamp\":\"2025-11-25T10:00:00.000000008Z\",\"stream\":\"stderr\",\"message\":\"two\"," + where
+            + ",\"offset\":20}\n"
+            + "{\"timestamp\":\"2025-11-25T10:00:00.000000009Z\",\"stream\":\"stdout\",\"message\":\"three\"," + where
+            + ",\"offset\":30,\"malformed\":true}\n");
+  }
 }

@@ -13,6 +13,7 @@ import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.LogSource;
 import dev.nodewatch.collectors.queue.QueueConfig;
 import dev.nodewatch.collectors.queue.WhenFull;
+import dev.nodewatch.exporters.sink.file.FileSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,9 +74,10 @@ class SinkPipelineTest {
     return new SinkBatch("test-queue", polled.records(), polled.firstIndex(), polled.lastIndex(), 0);
   }
 
-  private static SinkConfig.File config(String name, Integer maxEvents, SinkFilter match) {
-    return new SinkConfig.File(name, "unused", new BatchConfig(maxEvents, null, null),
-        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), null, match);
+  private static SinkConfig config(String name, Integer maxEvents, SinkFilter match) {
+    return new SinkConfig("file", new SinkSettings(name, new BatchConfig(maxEvents, null, null),
+        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), null, match),
+        new dev.nodewatch.exporters.sink.file.FileOptions("unused"));
   }
 
   private SinkPipeline start(SinkConfig config, SinkPipeline.SinkFactory sinks) throws Exception {
@@ -223,8 +225,9 @@ class SinkPipelineTest {
     CountDownLatch releaseFirst = new CountDownLatch(1);
     AtomicInteger opened = new AtomicInteger();
     Set<String> threads = ConcurrentHashMap.newKeySet();
-    SinkConfig.Stdout config = new SinkConfig.Stdout("parallel", new BatchConfig(100, null, null),
-        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), 4, null);
+    SinkConfig config = new SinkConfig("stdout", new SinkSettings("parallel", new BatchConfig(100, null, null),
+        new RetryConfig(Duration.ofMillis(10), Duration.ofMillis(40)), 4, null),
+        new dev.nodewatch.exporters.sink.stdout.StdoutOptions());
     FileSink shared = new FileSink(out);
     SinkPipeline pipeline = start(config, () -> {
       opened.incrementAndGet();

@@ -1,11 +1,21 @@
-package dev.nodewatch.exporters.forward;
+package dev.nodewatch.exporters.sink.stdout;
 
+import dev.nodewatch.exporters.forward.SinkType;
+import dev.nodewatch.exporters.forward.RecordJson;
+import dev.nodewatch.exporters.forward.Sink;
+import dev.nodewatch.exporters.forward.SinkBatch;
+import dev.nodewatch.exporters.forward.SinkException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 
 /** Prints records as NDJSON on the agent's standard output, between its own log lines: for trying things out. */
 public final class StdoutSink implements Sink {
+
+  /** {@code type: stdout}. */
+  public static final SinkType<StdoutOptions> TYPE = new SinkType<>("stdout", StdoutOptions.class,
+      (settings, options, context) -> new StdoutSink(context.stdout()));
+
 
   private final RecordJson json = new RecordJson();
   private final PrintStream out;

@@ -1,4 +1,4 @@
-package dev.nodewatch.exporters.kafka;
+package dev.nodewatch.exporters.sink.kafka;
 
 import java.io.IOException;
 import java.net.ServerSocket;

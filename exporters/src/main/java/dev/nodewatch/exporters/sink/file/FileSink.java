@@ -1,5 +1,10 @@
-package dev.nodewatch.exporters.forward;
+package dev.nodewatch.exporters.sink.file;
 
+import dev.nodewatch.exporters.forward.SinkType;
+import dev.nodewatch.exporters.forward.RecordJson;
+import dev.nodewatch.exporters.forward.Sink;
+import dev.nodewatch.exporters.forward.SinkBatch;
+import dev.nodewatch.exporters.forward.SinkException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,6 +20,11 @@ import java.util.List;
  * (the page cache survives the agent being killed; a machine crash may lose what was not yet flushed).
  */
 public final class FileSink implements Sink {
+
+  /** {@code type: file}. */
+  public static final SinkType<FileOptions> TYPE = new SinkType<>("file", FileOptions.class,
+      (settings, options, context) -> new FileSink(Path.of(options.path())));
+
 
   private final RecordJson json = new RecordJson();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 20);

@@ -1,6 +1,5 @@
-package dev.nodewatch.exporters.kafka;
+package dev.nodewatch.exporters.sink.kafka;
 
-import dev.nodewatch.exporters.forward.SinkConfig;
 import java.io.IOException;
 import java.util.Properties;
 
@@ -9,8 +8,8 @@ final class KafkaProducerSettings {
 
   private KafkaProducerSettings() {}
 
-  static Properties of(SinkConfig.Kafka config) throws IOException {
-    Properties p = connection(config);
+  static Properties of(String name, KafkaOptions config) throws IOException {
+    Properties p = connection(name, config);
     p.put("enable.idempotence", "true");
     p.put("acks", "all");
     // ordering per partition holds with idempotence for up to 5 requests in flight
@@ -27,22 +26,22 @@ final class KafkaProducerSettings {
   }
 
   /** For the health check's admin client: the same brokers and security, and short timeouts. */
-  static Properties admin(SinkConfig.Kafka config) throws IOException {
-    Properties p = connection(config);
+  static Properties admin(String name, KafkaOptions config) throws IOException {
+    Properties p = connection(name, config);
     p.put("request.timeout.ms", "5000");
     p.put("default.api.timeout.ms", "5000");
     return p;
   }
 
   /** Where the brokers are and how to talk to them. */
-  private static Properties connection(SinkConfig.Kafka config) throws IOException {
+  private static Properties connection(String name, KafkaOptions config) throws IOException {
     Properties p = new Properties();
     p.put("bootstrap.servers", String.join(",", config.brokers()));
-    p.put("client.id", "nodewatch-" + config.name());
+    p.put("client.id", "nodewatch-" + name);
     String protocol = "PLAINTEXT";
     if (config.tls() != null && config.tls().enabled()) {
       protocol = "SSL";
-      SinkConfig.KafkaTls tls = config.tls();
+      KafkaOptions.KafkaTls tls = config.tls();
       if (tls.caFile() != null) {
         p.put("ssl.truststore.type", "PEM");
         p.put("ssl.truststore.location", tls.caFile());
@@ -58,7 +57,7 @@ final class KafkaProducerSettings {
     }
     if (config.sasl() != null) {
       protocol = protocol.equals("SSL") ? "SASL_SSL" : "SASL_PLAINTEXT";
-      SinkConfig.KafkaSasl sasl = config.sasl();
+      KafkaOptions.KafkaSasl sasl = config.sasl();
       String module = sasl.mechanism().equals("PLAIN")
           ? "org.apache.kafka.common.security.plain.PlainLoginModule"
           : "org.apache.kafka.common.security.scram.ScramLoginModule";

@@ -1,5 +1,6 @@
-package dev.nodewatch.exporters.kafka;
+package dev.nodewatch.exporters.sink.kafka;
 
+import dev.nodewatch.exporters.forward.SinkType;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
@@ -9,7 +10,6 @@ import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkBatch;
 import dev.nodewatch.exporters.forward.SinkException;
-import dev.nodewatch.exporters.forward.SinkConfig;
 import dev.nodewatch.exporters.forward.TopicTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +43,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class KafkaSink implements Sink {
 
+  /** {@code type: kafka}. */
+  public static final SinkType<KafkaOptions> TYPE = new SinkType<>("kafka", KafkaOptions.class,
+      (settings, options, context) -> new KafkaSink(settings.name(), options));
+
+
   private final Properties producerSettings;
   /** Null after a fault that may have left it unusable: made again for the next batch. */
   private KafkaProducer<byte[], byte[]> producer;
@@ -60,10 +65,11 @@ public final class KafkaSink implements Sink {
   private final Properties adminSettings;
   private final String brokers;
 
-  public KafkaSink(SinkConfig.Kafka config) throws IOException {
-    this.adminSettings = KafkaProducerSettings.admin(config);
+  /** @param name the sink's name, in the producer's client id */
+  public KafkaSink(String name, KafkaOptions config) throws IOException {
+    this.adminSettings = KafkaProducerSettings.admin(name, config);
     this.brokers = String.join(",", config.brokers());
-    this.producerSettings = KafkaProducerSettings.of(config);
+    this.producerSettings = KafkaProducerSettings.of(name, config);
     this.producer = newProducer();
     this.topic = new TopicTemplate(config.topic());
     this.generator = newGenerator();

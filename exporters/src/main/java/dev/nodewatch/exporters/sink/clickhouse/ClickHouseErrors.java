@@ -1,4 +1,4 @@
-package dev.nodewatch.exporters.clickhouse;
+package dev.nodewatch.exporters.sink.clickhouse;
 
 import dev.nodewatch.exporters.forward.SinkException;
 import java.util.Set;

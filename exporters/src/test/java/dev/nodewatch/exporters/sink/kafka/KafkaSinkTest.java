@@ -1,4 +1,4 @@
-package dev.nodewatch.exporters.kafka;
+package dev.nodewatch.exporters.sink.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import dev.nodewatch.collectors.queue.WhenFull;
 import dev.nodewatch.exporters.forward.BatchConfig;
 import dev.nodewatch.exporters.forward.RetryConfig;
 import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkSettings;
 import dev.nodewatch.exporters.forward.SinkPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -101,11 +102,12 @@ class KafkaSinkTest {
         admin.createTopics(List.of(new NewTopic("logs.shop", 1, (short) 1), new NewTopic("logs.bank", 1, (short) 1)))
             .all().get(60, TimeUnit.SECONDS);
       }
-      SinkConfig.Kafka config = new SinkConfig.Kafka("kafka", List.of(broker.bootstrap()), "logs.{namespace}",
-          "zstd", null, null, new BatchConfig(2_000, null, null), RetryConfig.defaults(), null, null);
-      assertThat(new KafkaSink(config).check()).isEqualTo("1 broker(s)");
+      KafkaOptions options = new KafkaOptions(List.of(broker.bootstrap()), "logs.{namespace}", "zstd", null, null);
+      SinkConfig config = new SinkConfig("kafka", new SinkSettings("kafka", new BatchConfig(2_000, null, null),
+          RetryConfig.defaults(), null, null), options);
+      assertThat(new KafkaSink("kafka", options).check()).isEqualTo("1 broker(s)");
       SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry(), "kafka");
-      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("kafka"), () -> new KafkaSink(config),
+      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("kafka"), () -> new KafkaSink("kafka", options),
           deadLetters, metrics);
       pipeline.start();
       try {
@@ -149,10 +151,10 @@ class KafkaSinkTest {
       batch.add(1_764_064_800_000_000_001L, false, false, false, 7, "x".repeat(3 << 19)); // 1.5 MiB: over 1 MiB
       batch.add(1_764_064_800_000_000_002L, false, false, false, 1_572_872, "after");
       queue.append(batch, 1_572_880);
-      SinkConfig.Kafka config = new SinkConfig.Kafka("too-large", List.of(broker.bootstrap()), "logs.{namespace}",
-          "none", null, null, null, RetryConfig.defaults(), null, null);
+      KafkaOptions options = new KafkaOptions(List.of(broker.bootstrap()), "logs.{namespace}", "none", null, null);
+      SinkConfig config = new SinkConfig("kafka", SinkSettings.named("too-large"), options);
       SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry(), "too-large");
-      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("too-large"), () -> new KafkaSink(config),
+      SinkPipeline pipeline = new SinkPipeline(config, queue.reader("too-large"), () -> new KafkaSink("too-large", options),
           deadLetters, metrics);
       pipeline.start();
       try {

@@ -1,5 +1,6 @@
-package dev.nodewatch.exporters.clickhouse;
+package dev.nodewatch.exporters.sink.clickhouse;
 
+import dev.nodewatch.exporters.forward.SinkType;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -8,7 +9,6 @@ import dev.nodewatch.collectors.queue.LogSource;
 import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkBatch;
-import dev.nodewatch.exporters.forward.SinkConfig;
 import dev.nodewatch.exporters.forward.SinkException;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -43,11 +43,17 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class ClickHouseSink implements Sink {
 
+  /** {@code type: clickhouse}. */
+  public static final SinkType<ClickHouseOptions> TYPE = new SinkType<>("clickhouse", ClickHouseOptions.class,
+      (settings, options, context) -> new ClickHouseSink(context.vertx(), settings.name(), options));
+
+
   private static final SerializedString TIMESTAMP_NS = new SerializedString("timestamp_ns");
   private static final SerializedString TRUNCATED = new SerializedString("truncated");
   private static final SerializedString MALFORMED = new SerializedString("malformed");
 
-  private final SinkConfig.ClickHouse config;
+  private final String name;
+  private final ClickHouseOptions config;
   private final HttpClient client;
   private final String base;
   private final ClickHouseTable table;
@@ -63,7 +69,9 @@ public final class ClickHouseSink implements Sink {
   /** Whether the server takes a deduplication token; null until asked. */
   private volatile Boolean deduplicates;
 
-  public ClickHouseSink(Vertx vertx, SinkConfig.ClickHouse config) {
+  /** @param name the sink's name, in the deduplication token of each insert */
+  public ClickHouseSink(Vertx vertx, String name, ClickHouseOptions config) {
+    this.name = name;
     this.config = config;
     HttpClientOptions options = new HttpClientOptions().setVerifyHost(true).setKeepAlive(true)
         .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000));
@@ -91,7 +99,7 @@ public final class ClickHouseSink implements Sink {
       checkColumns();
     }
     String uri = base + insertParameters
-        + (deduplicates ? "&insert_deduplication_token=" + encode(config.name() + "-" + batch.id()) : "");
+        + (deduplicates ? "&insert_deduplication_token=" + encode(name + "-" + batch.id()) : "");
     Reply reply = request(uri, encode(batch.records()), config.compression().equals("gzip"));
     if (reply.status() == 200) {
       return List.of();

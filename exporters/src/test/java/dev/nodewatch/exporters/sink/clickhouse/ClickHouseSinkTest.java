@@ -1,4 +1,4 @@
-package dev.nodewatch.exporters.clickhouse;
+package dev.nodewatch.exporters.sink.clickhouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +15,7 @@ import dev.nodewatch.collectors.queue.WhenFull;
 import dev.nodewatch.exporters.forward.BatchConfig;
 import dev.nodewatch.exporters.forward.RetryConfig;
 import dev.nodewatch.exporters.forward.SinkConfig;
+import dev.nodewatch.exporters.forward.SinkSettings;
 import dev.nodewatch.exporters.forward.SinkException;
 import dev.nodewatch.exporters.forward.SinkMetrics;
 import dev.nodewatch.exporters.forward.SinkPipeline;
@@ -86,17 +87,20 @@ class ClickHouseSinkTest {
     queue.close();
   }
 
-  private SinkConfig.ClickHouse config(String table, int maxEvents) {
-    return new SinkConfig.ClickHouse("ch", server.endpoint(), "nodewatch_test", table, ClickHouseServer.USER,
-        Secret.fromPath(passwordFile.toString()), null, null, null, Duration.ofSeconds(10),
-        new BatchConfig(maxEvents, null, null), new RetryConfig(Duration.ofMillis(50), Duration.ofMillis(500)),
-        null, null);
+  private SinkConfig config(String table, int maxEvents) {
+    return new SinkConfig("clickhouse", new SinkSettings("ch", new BatchConfig(maxEvents, null, null),
+        new RetryConfig(Duration.ofMillis(50), Duration.ofMillis(500)), null, null),
+        new ClickHouseOptions(server.endpoint(), "nodewatch_test", table, ClickHouseServer.USER,
+            Secret.fromPath(passwordFile.toString()), null, null, null, Duration.ofSeconds(10)));
   }
 
-  private SinkMetrics start(SinkConfig.ClickHouse config) throws Exception {
+  private ClickHouseSink open(SinkConfig config) {
+    return new ClickHouseSink(vertx, config.name(), (ClickHouseOptions) config.options());
+  }
+
+  private SinkMetrics start(SinkConfig config) throws Exception {
     SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry(), config.name());
-    pipeline = new SinkPipeline(config, queue.reader(config.name()), () -> new ClickHouseSink(vertx, config),
-        deadLetters, metrics);
+    pipeline = new SinkPipeline(config, queue.reader(config.name()), () -> open(config), deadLetters, metrics);
     pipeline.start();
     return metrics;
   }
@@ -136,8 +140,8 @@ class ClickHouseSinkTest {
 
   @Test
   void everyRecordArrivesInTheTableTheSinkCreates() throws Exception {
-    SinkConfig.ClickHouse config = config("logs_created", 2_000);
-    try (ClickHouseSink probe = new ClickHouseSink(vertx, config)) {
+    SinkConfig config = config("logs_created", 2_000);
+    try (ClickHouseSink probe = open(config)) {
       assertThat(probe.check()).startsWith("ClickHouse 18.").contains("nodewatch_test`.`logs_created` created");
       assertThat(probe.check()).contains("logs_created` exists");
     }
@@ -169,8 +173,8 @@ class ClickHouseSinkTest {
 
   @Test
   void aValueClickHouseRejectsGoesToTheDeadLetterQueueAndTheRestArrive() throws Exception {
-    SinkConfig.ClickHouse config = config("logs_poison", 10_000);
-    try (ClickHouseSink probe = new ClickHouseSink(vertx, config)) {
+    SinkConfig config = config("logs_poison", 10_000);
+    try (ClickHouseSink probe = open(config)) {
       probe.check(); // creates the table
     }
     // a column computed on insert that fails for one message: ClickHouse answers 500 with code 395
@@ -203,8 +207,8 @@ class ClickHouseSinkTest {
   @Test
   void aWrongPasswordIsRetriedUntilTheSecretIsFixedAndNothingIsDeadLettered() throws Exception {
     Files.writeString(passwordFile, "wrong");
-    SinkConfig.ClickHouse config = config("logs_auth", 1_000);
-    try (ClickHouseSink probe = new ClickHouseSink(vertx, config)) {
+    SinkConfig config = config("logs_auth", 1_000);
+    try (ClickHouseSink probe = open(config)) {
       SinkException refused = org.junit.jupiter.api.Assertions.assertThrows(SinkException.class, probe::check);
       assertThat(refused.reason()).isEqualTo("unauthorized");
       assertThat(refused.getMessage()).contains("Wrong password").doesNotContain(ClickHouseServer.PASSWORD);
@@ -254,7 +258,7 @@ class ClickHouseSinkTest {
 
   @Test
   void aServerOutageHoldsTheRecordsInTheQueueUntilItIsBack() throws Exception {
-    SinkConfig.ClickHouse config = config("logs_outage", 1_000);
+    SinkConfig config = config("logs_outage", 1_000);
     write(1, 2_000, null);
     SinkMetrics metrics = start(config);
     await(() -> count("logs_outage") == 2_000, "the first rows; " + pipeline.lastError());
