@@ -25,6 +25,42 @@ public record SinkBatch(String queueId, List<LogRecord> records, long firstIndex
     return records.size();
   }
 
+  /** What a record counts for against {@code batch.max_bytes}: its message and its framing in the queue. */
+  static final int RECORD_OVERHEAD_BYTES = 32;
+
+  /**
+   * This batch in parts of at most {@code maxRecords} records and about {@code maxBytes} (a record larger than that
+   * is a part of its own): a queue document larger than the sink's batch limits goes out in several requests.
+   */
+  public List<SinkBatch> parts(int maxRecords, long maxBytes) {
+    if (records.size() <= maxRecords && records.size() * (long) RECORD_OVERHEAD_BYTES <= maxBytes
+        && bytes() <= maxBytes) {
+      return List.of(this);
+    }
+    List<SinkBatch> parts = new java.util.ArrayList<>();
+    int start = 0;
+    long bytes = 0;
+    for (int i = 0; i < records.size(); i++) {
+      long size = records.get(i).messageUtf8().length + (long) RECORD_OVERHEAD_BYTES;
+      if (i > start && (i - start >= maxRecords || bytes + size > maxBytes)) {
+        parts.add(part(start, i));
+        start = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    parts.add(part(start, records.size()));
+    return parts;
+  }
+
+  private long bytes() {
+    long bytes = 0;
+    for (LogRecord record : records) {
+      bytes += record.messageUtf8().length + RECORD_OVERHEAD_BYTES;
+    }
+    return bytes;
+  }
+
   /** The records {@code [start, end)} of this batch, as a batch of their own. */
   public SinkBatch part(int start, int end) {
     return new SinkBatch(queueId, records.subList(start, end), firstIndex, lastIndex, from + start);

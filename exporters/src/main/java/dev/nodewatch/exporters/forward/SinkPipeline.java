@@ -50,6 +50,7 @@ public final class SinkPipeline implements Component {
   /** How often an idle sender looks for new records: short, so delivery latency stays well under a second. */
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(10);
+  private static final long FIRST_CHECK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
   private static final int MAX_ERROR_CHARS = 1000;
   private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
   /** Refusals for its size after which a batch is sent in halves. */
@@ -76,6 +77,8 @@ public final class SinkPipeline implements Component {
   private volatile Health health = new Health(false, "not checked yet", Instant.EPOCH);
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile String lastError = "";
+  /** Counted down when the first health check is done, whatever it found. */
+  private final java.util.concurrent.CountDownLatch firstCheck = new java.util.concurrent.CountDownLatch(1);
 
   /** A polled batch until it is acknowledged; done once the sink has dealt with all of it. */
   private static final class InFlight {
@@ -141,6 +144,9 @@ public final class SinkPipeline implements Component {
 
   private void run(Sender sender) {
     try {
+      if (!awaitFirstCheck(sender)) {
+        return;
+      }
       while (sender.loop.running()) {
         InFlight batch = null;
         List<QueueReader.Undecodable> undecodable = List.of();
@@ -172,14 +178,34 @@ public final class SinkPipeline implements Component {
           sender.loop.pause(Math.min(IDLE_POLL_NANOS, config.batch().maxWait().toNanos()));
           continue;
         }
-        if (toSend.size() > 0 && !deliverWhatever(sender, toSend)) {
-          return; // stopping with this batch unacknowledged: it is sent again after the restart
+        // within the sink's limits, though a queue document may hold more; acknowledged once its last part is in
+        for (SinkBatch part : toSend.parts(config.batch().maxEvents(), config.batch().maxBytes().bytes())) {
+          if (part.size() > 0 && !deliverWhatever(sender, part)) {
+            return; // stopping with this batch unacknowledged: it is sent again after the restart
+          }
         }
         completed(batch);
       }
     } finally {
       closeQuietly(sender.sink);
     }
+  }
+
+  /**
+   * Sends wait for the first health check, which may make the target (ClickHouse creates its table): a send racing
+   * it would fail for a table about to exist. A check that hangs holds them back for at most
+   * {@code FIRST_CHECK_WAIT}; a check that fails lets them go (they retry until the sink answers).
+   *
+   * @return false when stopping first
+   */
+  private boolean awaitFirstCheck(Sender sender) {
+    long deadline = System.nanoTime() + FIRST_CHECK_WAIT_NANOS;
+    while (firstCheck.getCount() > 0 && System.nanoTime() < deadline) {
+      if (!sender.loop.pause(IDLE_POLL_NANOS)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -509,6 +535,7 @@ public final class SinkPipeline implements Component {
         }
       } finally {
         checking.set(false);
+        firstCheck.countDown();
       }
     }, "nodewatch-sink-" + name + "-check");
     thread.setDaemon(true);

@@ -126,6 +126,65 @@ class SinkPipelineTest {
   }
 
   @Test
+  void aQueueDocumentLargerThanTheBatchGoesInPartsAndIsAcknowledgedWithItsLast() throws Exception {
+    Path out = dir.resolve("parts.ndjson");
+    List<Integer> sizes = new CopyOnWriteArrayList<>();
+    CountDownLatch secondPart = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    SinkPipeline pipeline = start(config("parts", 30, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        sizes.add(batch.size());
+        if (sizes.size() == 2) {
+          secondPart.countDown();
+          try {
+            release.await(20, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return real.send(batch);
+      }
+    });
+    assertThat(secondPart.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(pipeline.reader().committedIndex()).as("half a document is not acknowledged").isZero();
+    release.countDown();
+    await(() -> pipeline.reader().committedIndex() == queue.lastIndex());
+    assertThat(sizes).hasSize(20).allMatch(size -> size <= 30);
+    assertThat(sizes.subList(0, 4)).containsExactly(30, 30, 30, 10);
+    assertThat(Files.readAllLines(out)).hasSize(500);
+  }
+
+  @Test
+  void sendsWaitForTheFirstHealthCheckThatMakesTheTarget() throws Exception {
+    Path out = dir.resolve("made.ndjson");
+    java.util.concurrent.atomic.AtomicBoolean tableMade = new java.util.concurrent.atomic.AtomicBoolean();
+    SinkPipeline pipeline = start(config("made", 1000, null), () -> new Faulty(new FileSink(out)) {
+      @Override
+      public String check() throws SinkException {
+        try {
+          Thread.sleep(300); // creating the table takes a moment
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        tableMade.set(true);
+        return "table created";
+      }
+
+      @Override
+      public List<Rejection> send(SinkBatch batch) throws SinkException {
+        if (!tableMade.get()) {
+          throw SinkException.retryable("not_found", "Table doesn't exist", null);
+        }
+        return real.send(batch);
+      }
+    });
+    await(() -> pipeline.metrics().sentEvents() == 500);
+    assertThat(pipeline.metrics().retries()).as("no send raced the check").isZero();
+    assertThat(pipeline.lastError()).isEmpty();
+  }
+
+  @Test
   void aBatchTheSinkRefusedIsRetriedAndAcknowledgedOnlyOnceAccepted() throws Exception {
     Path out = dir.resolve("out/records.ndjson");
     AtomicInteger refusals = new AtomicInteger(3);

@@ -172,6 +172,15 @@ class ClickHouseSinkTest {
   }
 
   @Test
+  void onAFirstStartTheFirstInsertWaitsForTheCheckThatCreatesTheTable() throws Exception {
+    write(1, 1_000, null);
+    SinkMetrics metrics = start(config("logs_first_start", 1_000)); // never checked: the table does not exist
+    await(() -> count("logs_first_start") == 1_000, "1,000 rows; last error: " + pipeline.lastError());
+    assertThat(metrics.retries()).as("no insert failed for a table about to exist").isZero();
+    assertThat(pipeline.lastError()).isEmpty();
+  }
+
+  @Test
   void aValueClickHouseRejectsGoesToTheDeadLetterQueueAndTheRestArrive() throws Exception {
     SinkConfig config = config("logs_poison", 10_000);
     try (ClickHouseSink probe = open(config)) {
