@@ -36,14 +36,16 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import logs  # noqa: E402  (the same files and agent helpers)
 
-ROOT = logs.ROOT
+# the servers come from this checkout, whichever build's agent is measured (bench/forward-pairs.sh)
+SERVERS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def broker(work):
     cp_file = os.path.join(work, "cp.txt")
     subprocess.run(["./mvnw", "-q", "-B", "-o", "-pl", "exporters", "dependency:build-classpath",
-                    "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cp_file}"], cwd=ROOT, check=True)
-    cp = ":".join([os.path.join(ROOT, "exporters/target/test-classes"), os.path.join(ROOT, "exporters/target/classes"),
+                    "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cp_file}"], cwd=SERVERS, check=True)
+    cp = ":".join([os.path.join(SERVERS, "exporters/target/test-classes"),
+                   os.path.join(SERVERS, "exporters/target/classes"),
                    open(cp_file).read().strip()])
     # the benchmark files' namespace is "bench": its topic exists before the first record, as in production
     proc = subprocess.Popen(["java", "-Xmx512m", "-cp", cp, "dev.nodewatch.exporters.sink.kafka.KafkaBrokerMain",

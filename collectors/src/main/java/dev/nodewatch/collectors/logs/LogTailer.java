@@ -82,10 +82,17 @@ public final class LogTailer implements Component {
   private final LongSupplier nanoTime;
   private final TailerStats stats = new TailerStats();
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
-  private final TailedFiles files;
-  private final DescriptorBudget budget;
-  private final LogFileReader reader;
-  private final LogDiscovery discovery;
+  private final Function<String, Map<String, String>> labelsByUid;
+  private final String selfNamespace;
+  private final String selfPod;
+  private final byte[] readBuffer = new byte[READ_BUDGET]; // one for all files: they are read one at a time
+  // made again at each start (a stopped tailer holds nothing); read and written on the loop's thread only
+  private TailedFiles files;
+  private DescriptorBudget budget;
+  private LogFileReader reader;
+  private LogDiscovery discovery;
+  /** Where the last run left every file, for a start after a stop; null before the first stop. */
+  private volatile List<FilePosition> leftAt;
   private final LoopThread loop = new LoopThread("nodewatch-log-tailer");
   private volatile List<FileStatus> statuses = List.of();
   private volatile long statusesAskedNanos = Long.MIN_VALUE / 2;
@@ -114,14 +121,9 @@ public final class LogTailer implements Component {
     this.queue = queue;
     this.whenFull = whenFull;
     this.nanoTime = nanoTime;
-    this.files = new TailedFiles(config, stats);
-    this.budget = new DescriptorBudget(config.maxOpenFiles());
-    this.reader = new LogFileReader(queue, stats, errors, READ_BUDGET, files::positionsChanged,
-        this::appendPositions);
-    byte[] readBuffer = new byte[READ_BUDGET]; // one for all files: they are read one at a time
-    int maxLineBytes = (int) config.maxLineBytes().bytes();
-    this.discovery = new LogDiscovery(config, new LogSources(labelsByUid), selfNamespace, selfPod, files, budget,
-        reader, () -> new LineReader(readBuffer, maxLineBytes), stats, errors);
+    this.labelsByUid = labelsByUid;
+    this.selfNamespace = selfNamespace;
+    this.selfPod = selfPod;
   }
 
   @Override
@@ -142,9 +144,20 @@ public final class LogTailer implements Component {
     return statuses;
   }
 
+  /** Starts reading; after a stop, from where that run left every file. */
   @Override
-  public Future<Void> start() {
-    discovery.open(queue.recoveredPositions(), queue.lastIndex() < 0);
+  public synchronized Future<Void> start() {
+    if (loop.running()) {
+      return Future.succeededFuture();
+    }
+    files = new TailedFiles(config, stats);
+    budget = new DescriptorBudget(config.maxOpenFiles());
+    reader = new LogFileReader(queue, stats, errors, READ_BUDGET, files::positionsChanged, this::appendPositions);
+    int maxLineBytes = (int) config.maxLineBytes().bytes();
+    discovery = new LogDiscovery(config, new LogSources(labelsByUid), selfNamespace, selfPod, files, budget, reader,
+        () -> new LineReader(readBuffer, maxLineBytes), stats, errors);
+    List<FilePosition> restart = leftAt;
+    discovery.open(restart == null ? queue.recoveredPositions() : restart, restart == null && queue.lastIndex() < 0);
     loop.start(this::run);
     return Future.succeededFuture();
   }
@@ -179,7 +192,8 @@ public final class LogTailer implements Component {
       }
       appendPositions();
     } finally {
-      files.closeAll();
+      leftAt = positions();
+      files.forgetAll(); // closed, and the per-container series with them
       discovery.close();
     }
   }
@@ -248,12 +262,17 @@ public final class LogTailer implements Component {
     }
   }
 
+  /** Every tailed file's position, and the finished files'. */
+  private List<FilePosition> positions() {
+    List<FilePosition> positions = new ArrayList<>(files.size());
+    files.all().forEach(f -> positions.add(f.position()));
+    positions.addAll(discovery.finishedPositions());
+    return positions;
+  }
+
   private void appendPositions() {
     try {
-      List<FilePosition> positions = new ArrayList<>(files.size());
-      files.all().forEach(f -> positions.add(f.position()));
-      positions.addAll(discovery.finishedPositions());
-      queue.appendPositions(positions);
+      queue.appendPositions(positions());
       files.positionsStored();
     } catch (RuntimeException e) {
       stats.queueErrors.increment();

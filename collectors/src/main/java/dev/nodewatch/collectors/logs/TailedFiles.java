@@ -114,8 +114,11 @@ final class TailedFiles {
     positionsChanged = false;
   }
 
-  void closeAll() {
-    byKey.values().forEach(TailedFiles::close);
+  /** Closes and forgets every file (the tailer stops). */
+  void forgetAll() {
+    for (TailedFile file : List.copyOf(byKey.values())) {
+      forget(file);
+    }
   }
 
   static void close(TailedFile file) {

@@ -16,7 +16,7 @@ public final class LoopThread {
   private static final Logger log = LoggerFactory.getLogger(LoopThread.class);
 
   private final String name;
-  private final Promise<Void> stopped = Promise.promise();
+  private Promise<Void> stopped = Promise.promise();
   private volatile boolean running;
   private Thread thread;
 
@@ -24,8 +24,16 @@ public final class LoopThread {
     this.name = name;
   }
 
-  /** Runs {@code loop} on the thread; {@code loop} should return once {@link #running()} turns false. */
-  public void start(Runnable loop) {
+  /**
+   * Runs {@code loop} on a new thread; {@code loop} should return once {@link #running()} turns false. After a
+   * stop has completed, a loop may be started again.
+   */
+  public synchronized void start(Runnable loop) {
+    if (running) {
+      throw new IllegalStateException(name + " is running already");
+    }
+    Promise<Void> stopped = Promise.promise();
+    this.stopped = stopped;
     running = true;
     thread = new Thread(() -> {
       try {
@@ -51,7 +59,7 @@ public final class LoopThread {
   }
 
   /** Idempotent; completes at once when never started. */
-  public Future<Void> stop() {
+  public synchronized Future<Void> stop() {
     if (thread == null) {
       return Future.succeededFuture();
     }

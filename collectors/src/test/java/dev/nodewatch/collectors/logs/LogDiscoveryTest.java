@@ -43,7 +43,7 @@ class LogDiscoveryTest {
   @AfterEach
   void tearDown() throws Exception {
     if (files != null) {
-      files.closeAll();
+      files.forgetAll();
     }
     if (discovery != null) {
       discovery.close();

@@ -51,6 +51,8 @@ public final class SinkPipeline implements Component {
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(10);
   private static final long FIRST_CHECK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
+  /** How long a stop waits for a sender's request in hand before closing its sink under it. */
+  private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final int MAX_ERROR_CHARS = 1000;
   private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
   /** Refusals for its size after which a batch is sent in halves. */
@@ -64,11 +66,13 @@ public final class SinkPipeline implements Component {
 
   private final String name;
   private final SinkConfig config;
+  private final SinkFactory factory;
   private final QueueReader reader;
   private final DeadLetterQueue deadLetters;
   private final SinkMetrics metrics;
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
-  private final List<Sender> senders = new ArrayList<>();
+  /** The running senders; empty before start and after stop. */
+  private final List<Sender> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final JsonFactory json = new JsonFactory();
   /** Guards the reader, the filter and the batches in flight. */
   private final Object polling = new Object();
@@ -77,8 +81,8 @@ public final class SinkPipeline implements Component {
   private volatile Health health = new Health(false, "not checked yet", Instant.EPOCH);
   private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile String lastError = "";
-  /** Counted down when the first health check is done, whatever it found. */
-  private final java.util.concurrent.CountDownLatch firstCheck = new java.util.concurrent.CountDownLatch(1);
+  /** Counted down when the first health check after a start is done, whatever it found. */
+  private volatile java.util.concurrent.CountDownLatch firstCheck = new java.util.concurrent.CountDownLatch(1);
 
   /** A polled batch until it is acknowledged; done once the sink has dealt with all of it. */
   private static final class InFlight {
@@ -94,6 +98,14 @@ public final class SinkPipeline implements Component {
   private final class Sender {
     final LoopThread loop;
     final Sink sink;
+    /** Closed once, by its loop as it ends or by a stop that could not wait for it. */
+    final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    void close() {
+      if (closed.compareAndSet(false, true)) {
+        closeQuietly(sink);
+      }
+    }
 
     Sender(int number, Sink sink) {
       this.loop = new LoopThread("nodewatch-sink-" + name + (config.concurrency() > 1 ? "-" + number : ""));
@@ -101,25 +113,16 @@ public final class SinkPipeline implements Component {
     }
   }
 
-  /** Opens {@code concurrency} sinks; closes those opened when one fails. */
+  /** Opens nothing yet: {@link #start} opens {@code concurrency} sinks, {@link #stop} closes them. */
   public SinkPipeline(SinkConfig config, QueueReader reader, SinkFactory sinks, DeadLetterQueue deadLetters,
-      SinkMetrics metrics) throws Exception {
+      SinkMetrics metrics) {
     this.name = config.name();
     this.config = config;
     this.reader = reader;
+    this.factory = sinks;
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.filter = config.match().matcher();
-    try {
-      for (int i = 0; i < config.concurrency(); i++) {
-        senders.add(new Sender(i, sinks.open()));
-      }
-    } catch (Exception e) {
-      for (Sender sender : senders) {
-        closeQuietly(sender.sink);
-      }
-      throw e;
-    }
     metrics.watch(reader, deadLetters, () -> health.healthy());
   }
 
@@ -128,8 +131,22 @@ public final class SinkPipeline implements Component {
     return "sink-" + name;
   }
 
+  /** Opens {@code concurrency} sinks (closing those opened when one fails) and starts a sender for each. */
   @Override
-  public Future<Void> start() {
+  public synchronized Future<Void> start() {
+    if (!senders.isEmpty()) {
+      return Future.succeededFuture(); // started already
+    }
+    try {
+      for (int i = 0; i < config.concurrency(); i++) {
+        senders.add(new Sender(i, factory.open()));
+      }
+    } catch (Exception e) {
+      senders.forEach(sender -> closeQuietly(sender.sink));
+      senders.clear();
+      return Future.failedFuture(e);
+    }
+    firstCheck = new java.util.concurrent.CountDownLatch(1);
     checkInBackground(true);
     for (Sender sender : senders) {
       sender.loop.start(() -> run(sender));
@@ -137,9 +154,35 @@ public final class SinkPipeline implements Component {
     return Future.succeededFuture();
   }
 
+  /**
+   * Asks the senders to finish the request in hand and stop; a sender still waiting for its server after
+   * {@code STOP_GRACE} has its sink closed under it, which ends the request (the batch stays unacknowledged and
+   * is sent again after a restart). Each sender closes its sink as it ends; idempotent, and nothing to do unstarted.
+   */
   @Override
-  public Future<Void> stop() {
-    return Future.join(senders.stream().map(s -> s.loop.stop()).toList()).mapEmpty();
+  public synchronized Future<Void> stop() {
+    List<Sender> stopping = List.copyOf(senders);
+    senders.clear();
+    if (stopping.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> stopped = stopping.stream().map(s -> s.loop.stop()).toList();
+    Thread watchdog = new Thread(() -> {
+      try {
+        Future.join(stopped).toCompletionStage().toCompletableFuture().get(STOP_GRACE_NANOS, TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        log.warn("sink {} is still waiting for its server after {} s; closing it to stop", name,
+            TimeUnit.NANOSECONDS.toSeconds(STOP_GRACE_NANOS));
+        stopping.forEach(Sender::close);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        log.debug("sink {} stopped with an error", name, e); // logged by the loop itself
+      }
+    }, "nodewatch-sink-" + name + "-stop");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    return Future.join(stopped).mapEmpty();
   }
 
   private void run(Sender sender) {
@@ -187,7 +230,7 @@ public final class SinkPipeline implements Component {
         completed(batch);
       }
     } finally {
-      closeQuietly(sender.sink);
+      sender.close();
     }
   }
 
@@ -522,12 +565,14 @@ public final class SinkPipeline implements Component {
   }
 
   private void checkInBackground(boolean logResult) {
-    if (!checking.compareAndSet(false, true)) {
-      return;
+    List<Sender> running = List.copyOf(senders);
+    if (running.isEmpty() || !checking.compareAndSet(false, true)) {
+      return; // not started: no sink to check with
     }
+    java.util.concurrent.CountDownLatch done = firstCheck;
     Thread thread = new Thread(() -> {
       try {
-        Health checked = check(senders.get(0).sink);
+        Health checked = check(running.get(0).sink);
         if (logResult && checked.healthy()) {
           log.info("sink {} is reachable: {}", name, checked.detail());
         } else if (logResult) {
@@ -535,7 +580,7 @@ public final class SinkPipeline implements Component {
         }
       } finally {
         checking.set(false);
-        firstCheck.countDown();
+        done.countDown();
       }
     }, "nodewatch-sink-" + name + "-check");
     thread.setDaemon(true);
