@@ -42,7 +42,8 @@ SERVERS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def broker(work):
     cp_file = os.path.join(work, "cp.txt")
-    subprocess.run(["./mvnw", "-q", "-B", "-o", "-pl", "exporters", "dependency:build-classpath",
+    subprocess.run(["./mvnw", "-q", "-B", "-o", "-pl", "exporters",
+                    "org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath",
                     "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cp_file}"], cwd=SERVERS, check=True)
     cp = ":".join([os.path.join(SERVERS, "exporters/target/test-classes"),
                    os.path.join(SERVERS, "exporters/target/classes"),

@@ -14,6 +14,7 @@ import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkConfig;
 import dev.nodewatch.exporters.forward.SinkContext;
 import dev.nodewatch.exporters.forward.SinkMetrics;
+import dev.nodewatch.exporters.forward.SinkHealth;
 import dev.nodewatch.exporters.forward.SinkPipeline;
 import dev.nodewatch.exporters.sink.SinkTypes;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -186,7 +187,7 @@ final class LogShipping implements Component {
 
   /** One sink on /debug/sinks; asking checks the sink again when its last word is older than 10 s. */
   private static Map<String, Object> sinkStatus(SinkPipeline p) {
-    SinkPipeline.Health health = p.health();
+    SinkHealth.Health health = p.health();
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("name", p.sinkName());
     status.put("healthy", health.healthy());

@@ -1,7 +1,5 @@
 package dev.nodewatch.exporters.forward;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.nodewatch.collectors.queue.DeadLetterQueue;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.QueueReader;
@@ -10,14 +8,9 @@ import dev.nodewatch.collectors.runtime.LoopThread;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
 import io.vertx.core.Future;
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * the tailer pauses. Records the sink refuses for good go to the dead-letter queue with the reason; a batch refused
  * as a whole is split in halves until the refused records are found, so the good ones around them are delivered.
  * Delivery is at least once: a crash between sending and acknowledging sends those batches again.
+ *
+ * <p>Its parts, each with its own test: {@link Backoff} (full jitter, Retry-After), {@link InOrderAcks} (the
+ * acknowledgement order), {@link DeadLetterWriter} (entries for what was refused), {@link SinkHealth} (checks and
+ * the first check's wait). What stays here is the loop and the search for refused records (probe, halving).
  */
 public final class SinkPipeline implements Component {
 
@@ -43,18 +40,11 @@ public final class SinkPipeline implements Component {
     Sink open() throws Exception;
   }
 
-  /** The last health check or request: whether the sink answered, and what was wrong if not. */
-  public record Health(boolean healthy, String detail, Instant at) {}
-
   private static final Logger log = LoggerFactory.getLogger(SinkPipeline.class);
   /** How often an idle sender looks for new records: short, so delivery latency stays well under a second. */
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final Duration HEALTH_MAX_AGE = Duration.ofSeconds(10);
-  private static final long FIRST_CHECK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(30);
   /** How long a stop waits for a sender's request in hand before closing its sink under it. */
   private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
-  private static final int MAX_ERROR_CHARS = 1000;
-  private static final long MAX_RETRY_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
   /** Refusals for its size after which a batch is sent in halves. */
   private static final int SPLIT_AFTER = 3;
   /** Halvings of a batch refused for its size: down to a sixteenth of it, then retried as it is. */
@@ -73,26 +63,13 @@ public final class SinkPipeline implements Component {
   private final RateLimitedLog errors = new RateLimitedLog(log, Duration.ofMinutes(1));
   /** The running senders; empty before start and after stop. */
   private final List<Sender> senders = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final JsonFactory json = new JsonFactory();
   /** Guards the reader, the filter and the batches in flight. */
   private final Object polling = new Object();
   private final SinkFilter.Matcher filter;
-  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-  private volatile Health health = new Health(false, "not checked yet", Instant.EPOCH);
-  private final java.util.concurrent.atomic.AtomicBoolean checking = new java.util.concurrent.atomic.AtomicBoolean();
+  private final InOrderAcks acks;
+  private final SinkHealth health;
+  private final DeadLetterWriter deadLetterWriter;
   private volatile String lastError = "";
-  /** Counted down when the first health check after a start is done, whatever it found. */
-  private volatile java.util.concurrent.CountDownLatch firstCheck = new java.util.concurrent.CountDownLatch(1);
-
-  /** A polled batch until it is acknowledged; done once the sink has dealt with all of it. */
-  private static final class InFlight {
-    final long lastIndex;
-    boolean done;
-
-    InFlight(long lastIndex) {
-      this.lastIndex = lastIndex;
-    }
-  }
 
   /** One thread and its own sink. */
   private final class Sender {
@@ -123,7 +100,10 @@ public final class SinkPipeline implements Component {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.filter = config.match().matcher();
-    metrics.watch(reader, deadLetters, () -> health.healthy());
+    this.acks = new InOrderAcks(reader);
+    this.health = new SinkHealth(name, () -> senders.isEmpty() ? null : senders.get(0).sink);
+    this.deadLetterWriter = new DeadLetterWriter(name, deadLetters, config.retry(), errors);
+    metrics.watch(reader, deadLetters, health::healthy);
   }
 
   @Override
@@ -146,8 +126,7 @@ public final class SinkPipeline implements Component {
       senders.clear();
       return Future.failedFuture(e);
     }
-    firstCheck = new java.util.concurrent.CountDownLatch(1);
-    checkInBackground(true);
+    health.started();
     for (Sender sender : senders) {
       sender.loop.start(() -> run(sender));
     }
@@ -187,11 +166,11 @@ public final class SinkPipeline implements Component {
 
   private void run(Sender sender) {
     try {
-      if (!awaitFirstCheck(sender)) {
+      if (!health.awaitFirstCheck(sender.loop)) {
         return;
       }
       while (sender.loop.running()) {
-        InFlight batch = null;
+        InOrderAcks.Ticket batch = null;
         List<QueueReader.Undecodable> undecodable = List.of();
         SinkBatch toSend;
         synchronized (polling) {
@@ -209,8 +188,7 @@ public final class SinkPipeline implements Component {
             undecodable = polled.skipped();
           }
           if (polled != null && !polled.isEmpty()) {
-            batch = new InFlight(polled.lastIndex());
-            inFlight.addLast(batch);
+            batch = acks.polled(polled.lastIndex());
           }
           toSend = polled == null || polled.isEmpty() ? null : taken(polled);
         }
@@ -227,28 +205,11 @@ public final class SinkPipeline implements Component {
             return; // stopping with this batch unacknowledged: it is sent again after the restart
           }
         }
-        completed(batch);
+        acks.done(batch);
       }
     } finally {
       sender.close();
     }
-  }
-
-  /**
-   * Sends wait for the first health check, which may make the target (ClickHouse creates its table): a send racing
-   * it would fail for a table about to exist. A check that hangs holds them back for at most
-   * {@code FIRST_CHECK_WAIT}; a check that fails lets them go (they retry until the sink answers).
-   *
-   * @return false when stopping first
-   */
-  private boolean awaitFirstCheck(Sender sender) {
-    long deadline = System.nanoTime() + FIRST_CHECK_WAIT_NANOS;
-    while (firstCheck.getCount() > 0 && System.nanoTime() < deadline) {
-      if (!sender.loop.pause(IDLE_POLL_NANOS)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**
@@ -261,19 +222,11 @@ public final class SinkPipeline implements Component {
       lastError = "queue document " + Long.toHexString(document.index()) + ": " + document.error();
       errors.error("undecodable", "sink " + name + " cannot decode " + lastError + " (a damaged queue file?); kept "
           + "in the dead-letter queue " + deadLetters.directory(), null);
-      if (!keepDeadLetter(sender, () -> undecodableEntry(document))) {
+      if (!deadLetterWriter.undecodable(sender.loop, document)) {
         return false;
       }
     }
     return true;
-  }
-
-  private String undecodableEntry(QueueReader.Undecodable document) throws IOException {
-    return deadLetterEntry("undecodable", document.error(), document.document().length, entry -> {
-      entry.writeStringField("queue_index", Long.toHexString(document.index()));
-      entry.writeFieldName("document_base64");
-      entry.writeBinary(document.document());
-    });
   }
 
   /** The polled records this sink's filter takes, as one batch. */
@@ -294,40 +247,27 @@ public final class SinkPipeline implements Component {
     return new SinkBatch(reader.queueId(), taken, polled.firstIndex(), polled.lastIndex(), 0);
   }
 
-  /** Marks a batch done and acknowledges every done batch at the head: in polling order, never past a gap. */
-  private void completed(InFlight batch) {
-    synchronized (polling) {
-      batch.done = true;
-      InFlight head;
-      while ((head = inFlight.peekFirst()) != null && head.done) {
-        inFlight.removeFirst();
-        reader.ack(head.lastIndex);
-      }
-    }
-  }
-
   /**
    * {@link #deliver}, kept going through faults of the sink's own code (a bug, a linkage error): a sender that died
    * would leave its batch unacknowledged, and with it every later batch, for good. The batch is sent again after a
    * backoff, as after an outage.
    */
   private boolean deliverWhatever(Sender sender, SinkBatch batch) {
-    long backoff = config.retry().initial().toNanos();
+    Backoff backoff = new Backoff(config.retry());
     while (true) {
       try {
         return deliver(sender, batch, 0);
       } catch (RuntimeException | Error e) {
         metrics.failed("error", batch.size());
         lastError = e.toString();
-        health = new Health(false, e.toString(), Instant.now());
+        health.failed(e.toString());
         errors.error("sender-fault", "sink " + name + " failed on a batch of " + batch.size()
             + " records; sending it again", e);
       }
-      if (!sender.loop.pause(ThreadLocalRandom.current().nextLong(backoff + 1))) {
+      if (!sender.loop.pause(backoff.next())) {
         return false;
       }
       metrics.retried();
-      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
     }
   }
 
@@ -337,7 +277,7 @@ public final class SinkPipeline implements Component {
    * @param splits how many times the polled batch was halved to make this one (0: the whole batch)
    */
   private boolean deliver(Sender sender, SinkBatch batch, int splits) {
-    long backoff = config.retry().initial().toNanos();
+    Backoff backoff = new Backoff(config.retry());
     int shortOfResources = 0;
     while (true) {
       long wait;
@@ -346,7 +286,7 @@ public final class SinkPipeline implements Component {
         List<Sink.Rejection> rejected = sender.sink.send(batch);
         metrics.request(System.nanoTime() - started);
         metrics.sent(batch.size() - rejected.size());
-        markHealthy();
+        health.answered();
         for (Sink.Rejection rejection : rejected) {
           if (rejection.position() < 0 || rejection.position() >= batch.size()) {
             throw new IllegalStateException("the sink refused record " + rejection.position() + " of a batch of "
@@ -367,7 +307,7 @@ public final class SinkPipeline implements Component {
         if (e.kind() == SinkException.Kind.PERMANENT) {
           int probe = splits == 0 ? probe(sender, batch, e) : NOT_PROBED;
           if (probe != ALL_REFUSED) {
-            markHealthy(); // it answered: the records are at fault, not the sink
+            health.answered(); // it answered: the records are at fault, not the sink
             return probe >= 0
                 ? deliverParts(sender, 1, batch.part(0, probe), batch.part(probe + 1, batch.size()))
                 : refused(sender, batch, splits, e);
@@ -381,24 +321,20 @@ public final class SinkPipeline implements Component {
           return deliverParts(sender, splits + 1, batch.part(0, half), batch.part(half, batch.size()));
         }
         if (e.kind() != SinkException.Kind.PERMANENT) {
-          health = new Health(false, e.getMessage(), Instant.now());
+          health.failed(e.getMessage());
           errors.error("send-" + e.reason(), "sink " + name + " did not accept a batch of " + batch.size()
               + " records (" + e.reason() + "); retrying: " + e.getMessage(), null);
         }
-        // the server's Retry-After wins over retry.max, within reason, but never goes below the backoff
-        long jittered = ThreadLocalRandom.current().nextLong(backoff + 1);
-        wait = e.kind() == SinkException.Kind.THROTTLED && e.retryAfter() != null
-            ? Math.max(jittered, Math.min(e.retryAfter().toNanos(), MAX_RETRY_AFTER_NANOS))
-            : jittered;
+        wait = backoff.next(e.kind() == SinkException.Kind.THROTTLED ? e.retryAfter() : null);
       } catch (RuntimeException e) {
         // a fault in the sink itself: retried like an outage, so no record is lost to it
         metrics.request(System.nanoTime() - started);
         metrics.failed("error", batch.size());
         lastError = e.toString();
-        health = new Health(false, e.toString(), Instant.now());
+        health.failed(e.toString());
         errors.error("send-error", "sink " + name + " failed on a batch of " + batch.size() + " records; retrying",
             e);
-        wait = ThreadLocalRandom.current().nextLong(backoff + 1);
+        wait = backoff.next();
       }
       if (!sender.loop.running()) {
         return false;
@@ -407,7 +343,6 @@ public final class SinkPipeline implements Component {
       if (!sender.loop.pause(wait)) {
         return false;
       }
-      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
     }
   }
 
@@ -457,7 +392,7 @@ public final class SinkPipeline implements Component {
         return NOT_PROBED; // the batch is split as usual, and meets the fault there
       }
     }
-    health = new Health(false, "refuses every record: " + refusal.getMessage(), Instant.now());
+    health.failed("refuses every record: " + refusal.getMessage());
     errors.error("refuses-all", "sink " + name + " refuses every record it is sent (" + refusal.reason()
         + "), so it is taken to be misconfigured and the records wait in the queue: " + refusal.getMessage(), null);
     return ALL_REFUSED;
@@ -479,112 +414,16 @@ public final class SinkPipeline implements Component {
 
   /** Keeps a refused record; false when stopping before it could be written (the disk may be full). */
   private boolean deadLetter(Sender sender, LogRecord record, String reason, String error) {
-    if (!keepDeadLetter(sender, () -> deadLetterEntry(record, reason, error))) {
+    if (!deadLetterWriter.record(sender.loop, record, reason, error)) {
       return false;
     }
     metrics.deadLettered(1);
     return true;
   }
 
-  /** Makes one dead-letter entry. */
-  @FunctionalInterface
-  private interface Entry {
-    String json() throws IOException;
-  }
-
-  /** Writes an entry to the dead-letter queue, retrying until it is written; false when stopping first. */
-  private boolean keepDeadLetter(Sender sender, Entry entry) {
-    long backoff = config.retry().initial().toNanos();
-    while (true) {
-      try {
-        deadLetters.add(entry.json());
-        return true;
-      } catch (IOException | RuntimeException e) {
-        errors.error("dead-letter", "sink " + name + " cannot write its dead-letter queue; retrying: " + e, null);
-      }
-      if (!sender.loop.pause(ThreadLocalRandom.current().nextLong(backoff + 1))) {
-        return false;
-      }
-      backoff = Math.min(config.retry().max().toNanos(), backoff * 2);
-    }
-  }
-
-  private String deadLetterEntry(LogRecord record, String reason, String error) throws IOException {
-    return deadLetterEntry(reason, error, record.messageUtf8().length, entry -> {
-      entry.writeFieldName("record");
-      new RecordJson().write(record, entry); // rare, and senders may dead-letter at once
-    });
-  }
-
-  /** An entry: when, which sink, why, the server's error, then what was refused. */
-  private String deadLetterEntry(String reason, String error, int size, RecordJson.Fields what) throws IOException {
-    // bytes, not a Writer: a record's message is written as the UTF-8 it is
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + size);
-    try (JsonGenerator entry = json.createGenerator(out)) {
-      entry.writeStartObject();
-      entry.writeStringField("time", Instant.now().toString());
-      entry.writeStringField("sink", name);
-      entry.writeStringField("reason", reason);
-      entry.writeStringField("error", error.length() > MAX_ERROR_CHARS ? error.substring(0, MAX_ERROR_CHARS) : error);
-      what.write(entry);
-      entry.writeEndObject();
-    }
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private void markHealthy() {
-    if (!health.healthy()) {
-      health = new Health(true, "accepted a request", Instant.now());
-    }
-  }
-
-  private Health check(Sink sink) {
-    Health checked;
-    try {
-      checked = new Health(true, sink.check(), Instant.now());
-    } catch (SinkException e) {
-      checked = new Health(false, e.getMessage(), Instant.now());
-    } catch (RuntimeException e) {
-      checked = new Health(false, e.toString(), Instant.now());
-    }
-    health = checked;
-    return checked;
-  }
-
-  /**
-   * The last word on the sink's health. When it is older than 10 s, a check starts in the background (one at a
-   * time): a check may take seconds (a Kafka admin client connecting), and neither the senders nor the debug page
-   * wait for it.
-   */
-  public Health health() {
-    Health last = health;
-    if (Duration.between(last.at(), Instant.now()).compareTo(HEALTH_MAX_AGE) > 0) {
-      checkInBackground(false);
-    }
-    return last;
-  }
-
-  private void checkInBackground(boolean logResult) {
-    List<Sender> running = List.copyOf(senders);
-    if (running.isEmpty() || !checking.compareAndSet(false, true)) {
-      return; // not started: no sink to check with
-    }
-    java.util.concurrent.CountDownLatch done = firstCheck;
-    Thread thread = new Thread(() -> {
-      try {
-        Health checked = check(running.get(0).sink);
-        if (logResult && checked.healthy()) {
-          log.info("sink {} is reachable: {}", name, checked.detail());
-        } else if (logResult) {
-          log.warn("sink {} failed its health check (records wait in the queue): {}", name, checked.detail());
-        }
-      } finally {
-        checking.set(false);
-        done.countDown();
-      }
-    }, "nodewatch-sink-" + name + "-check");
-    thread.setDaemon(true);
-    thread.start();
+  /** The last word on the sink's health (a check starts in the background when it is older than 10 s). */
+  public SinkHealth.Health health() {
+    return health.get();
   }
 
   private void closeQuietly(Sink sink) {
