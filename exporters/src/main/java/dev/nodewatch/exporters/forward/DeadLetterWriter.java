@@ -89,8 +89,4 @@ final class DeadLetterWriter {
     }
     return out.toString(StandardCharsets.UTF_8);
   }
-
-  String directory() {
-    return deadLetters.directory().toString();
-  }
 }
