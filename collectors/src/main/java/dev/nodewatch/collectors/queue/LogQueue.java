@@ -60,7 +60,6 @@ public final class LogQueue implements AutoCloseable {
   private final List<FilePosition> recovered;
   private final Bytes<?> positionsBuffer = Bytes.allocateElasticOnHeap(4 * 1024);
   private ExcerptAppender appender;
-  private ExcerptTailer probe;
   private java.nio.file.FileStore store;
   private volatile boolean measured;
   private Thread appenderThread;
@@ -268,7 +267,12 @@ public final class LogQueue implements AutoCloseable {
       appender = queue.createAppender();
       appenderThread = Thread.currentThread();
     } else if (appenderThread != Thread.currentThread()) {
-      throw new IllegalStateException("the queue is appended to by " + appenderThread.getName() + " only");
+      if (appenderThread.isAlive()) {
+        throw new IllegalStateException("the queue is appended to by " + appenderThread.getName() + " only");
+      }
+      // the appending thread ended (a tailer stopped and started again): the appender is this thread's now
+      appender.singleThreadedCheckReset();
+      appenderThread = Thread.currentThread();
     }
     return appender;
   }
@@ -319,11 +323,12 @@ public final class LogQueue implements AutoCloseable {
   public int maintain() throws IOException {
     int current = queue.cycle();
     int keepFrom = current;
-    if (probe == null) {
-      probe = queue.createTailer();
-    }
-    for (QueueReader reader : readers.values()) {
-      keepFrom = Math.min(keepFrom, reader.oldestNeededCycle(probe));
+    // a tailer for this round only: one kept would stay mapped on the last file it probed, and a deleted file's
+    // space comes back only once nothing maps it (on a full disk, reading would stay paused for good)
+    try (ExcerptTailer probe = queue.createTailer()) {
+      for (QueueReader reader : readers.values()) {
+        keepFrom = Math.min(keepFrom, reader.oldestNeededCycle(probe));
+      }
     }
     if (positionsCycle >= 0) {
       keepFrom = Math.min(keepFrom, positionsCycle);
@@ -476,9 +481,6 @@ public final class LogQueue implements AutoCloseable {
       return; // idempotent: the agent may close it from stop and from a start that found it stopping
     }
     readers.values().forEach(QueueReader::close);
-    if (probe != null) {
-      probe.close();
-    }
     if (appender != null) {
       appender.close();
     }
