@@ -236,11 +236,8 @@ public final class QueueReader implements AutoCloseable {
         }
         counter.last = dc.index();
         Bytes<?> in = dc.wire().bytes();
-        long size = in.readRemaining();
-        counter.bytes += size;
-        if (size > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH) {
-          counter.events += in.readInt(in.readLimit() - 4);
-        }
+        counter.bytes += in.readRemaining();
+        counter.events += recordsIn(in);
       }
     }
   }
@@ -255,6 +252,12 @@ public final class QueueReader implements AutoCloseable {
     if (t.cycle() < first && first != Integer.MAX_VALUE) {
       t.toStart();
     }
+  }
+
+  /** The records of a batch document, read from its end without decoding it; 0 for any other document. */
+  private static int recordsIn(Bytes<?> in) {
+    return in.readRemaining() > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH
+        ? in.readInt(in.readLimit() - 4) : 0;
   }
 
   /** Bytes of queue documents appended after the committed index, as of the last {@link #refreshLag}. */
@@ -296,9 +299,7 @@ public final class QueueReader implements AutoCloseable {
           if (!dc.isPresent()) {
             return false;
           }
-          Bytes<?> in = dc.wire().bytes();
-          if (in.readRemaining() > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH
-              && in.readInt(in.readLimit() - 4) > 0) {
+          if (recordsIn(dc.wire().bytes()) > 0) {
             return true;
           }
         }

@@ -33,32 +33,26 @@ public record SinkBatch(String queueId, List<LogRecord> records, long firstIndex
    * is a part of its own): a queue document larger than the sink's batch limits goes out in several requests.
    */
   public List<SinkBatch> parts(int maxRecords, long maxBytes) {
-    if (records.size() <= maxRecords && records.size() * (long) RECORD_OVERHEAD_BYTES <= maxBytes
-        && bytes() <= maxBytes) {
-      return List.of(this);
-    }
-    List<SinkBatch> parts = new java.util.ArrayList<>();
+    List<SinkBatch> parts = null; // only made when the batch is cut: most are not
     int start = 0;
     long bytes = 0;
     for (int i = 0; i < records.size(); i++) {
       long size = records.get(i).messageUtf8().length + (long) RECORD_OVERHEAD_BYTES;
       if (i > start && (i - start >= maxRecords || bytes + size > maxBytes)) {
+        if (parts == null) {
+          parts = new java.util.ArrayList<>();
+        }
         parts.add(part(start, i));
         start = i;
         bytes = 0;
       }
       bytes += size;
     }
+    if (parts == null) {
+      return List.of(this);
+    }
     parts.add(part(start, records.size()));
     return parts;
-  }
-
-  private long bytes() {
-    long bytes = 0;
-    for (LogRecord record : records) {
-      bytes += record.messageUtf8().length + RECORD_OVERHEAD_BYTES;
-    }
-    return bytes;
   }
 
   /** The records {@code [start, end)} of this batch, as a batch of their own. */
