@@ -173,7 +173,7 @@ final class LogShipping implements Component {
   }
 
   private Sink open(SinkConfig sink) throws IOException {
-    return sinkTypes.open(sink, new SinkContext(vertx, System.out));
+    return sinkTypes.open(sink, new SinkContext(vertx, System.out, System.getenv()));
   }
 
   Map<String, Supplier<Object>> debugPages() {

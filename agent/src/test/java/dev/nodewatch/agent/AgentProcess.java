@@ -63,8 +63,10 @@ final class AgentProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(workDir, "agent", ".stdout");
-    Path err = Files.createTempFile(workDir, "agent", ".stderr");
+    // kept after the test (its TempDir is deleted): a failure in CI can be read from them afterwards
+    Path logs = Files.createDirectories(Path.of("target", "agent-logs"));
+    Path out = Files.createTempFile(logs, "agent", ".stdout");
+    Path err = Files.createTempFile(logs, "agent", ".stderr");
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
         .redirectOutput(out.toFile())
         .redirectError(err.toFile());
@@ -158,6 +160,16 @@ final class AgentProcess implements AutoCloseable {
 
   String output() {
     return "\nstdout:\n" + String.join("\n", stdout()) + "\nstderr:\n" + String.join("\n", stderr());
+  }
+
+  /** The last {@code lines} lines of stdout and of stderr, and where the whole of them is kept. */
+  String outputTail(int lines) {
+    List<String> out = stdout();
+    List<String> err = stderr();
+    return "\nstdout (" + stdout.toAbsolutePath() + "), last lines:\n"
+        + String.join("\n", out.subList(Math.max(0, out.size() - lines), out.size()))
+        + "\nstderr (" + stderr.toAbsolutePath() + "), last lines:\n"
+        + String.join("\n", err.subList(Math.max(0, err.size() - lines), err.size()));
   }
 
   @Override

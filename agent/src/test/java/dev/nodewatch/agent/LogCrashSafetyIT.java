@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nodewatch.exporters.sink.clickhouse.ClickHouseServer;
 import dev.nodewatch.exporters.sink.kafka.KafkaBroker;
 import java.io.BufferedReader;
 import java.io.FileOutputStream;
@@ -48,8 +49,8 @@ class LogCrashSafetyIT {
               max_events: %d
         """.formatted(out, BATCH));
     int[] counts = new int[LINES];
-    runWithKills(config, CRASHES, () -> countFile(out, counts));
-    assertDelivered(counts, CRASHES, "file");
+    String last = runWithKills(config, CRASHES, () -> countFile(out, counts));
+    assertDelivered(counts, CRASHES, "file", last);
   }
 
   @Test
@@ -65,11 +66,69 @@ class LogCrashSafetyIT {
                 max_events: %d
           """.formatted(broker.bootstrap(), BATCH));
       int[] counts = new int[LINES];
+      String last;
       try (KafkaConsumer<byte[], byte[]> consumer = consumer(broker)) {
-        runWithKills(config, 5, () -> countKafka(consumer, counts));
+        last = runWithKills(config, 5, () -> countKafka(consumer, counts));
       }
-      assertDelivered(counts, 5, "kafka");
+      assertDelivered(counts, 5, "kafka", last);
     }
+  }
+
+  @Test
+  void everyLineReachesARealClickHouseThroughFiveKills() throws Exception {
+    try (ClickHouseServer clickHouse = ClickHouseServer.start(dir.resolve("clickhouse"))) {
+      Path password = Files.writeString(dir.resolve("password"), ClickHouseServer.PASSWORD);
+      Path config = config("""
+            - name: clickhouse
+              type: clickhouse
+              endpoint: %s
+              username: %s
+              password_file: %s
+              database: crash
+              table: logs
+              batch:
+                max_events: %d
+          """.formatted(clickHouse.endpoint(), ClickHouseServer.USER, password, BATCH));
+      clickHouse.query("CREATE DATABASE IF NOT EXISTS crash");
+      int[] counts = new int[LINES];
+      // while it runs, the distinct lines the table holds (a cheap query); after, every line's copies
+      String last = runWithKills(config, 5, () -> distinctInClickHouse(clickHouse));
+      countClickHouse(clickHouse, counts);
+      assertDelivered(counts, 5, "clickhouse", last);
+    }
+  }
+
+  private static int distinctInClickHouse(ClickHouseServer clickHouse) {
+    try {
+      return clickHouse.query("EXISTS TABLE crash.logs").strip().equals("1")
+          ? Integer.parseInt(clickHouse.query("SELECT uniqExact(message) FROM crash.logs").strip()) : 0;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Counts each numbered line the table holds; returns how many distinct ones arrived. */
+  private static int countClickHouse(ClickHouseServer clickHouse, int[] counts) {
+    java.util.Arrays.fill(counts, 0);
+    ObjectMapper json = new ObjectMapper();
+    try {
+      String rows = clickHouse.query("EXISTS TABLE crash.logs").strip().equals("1")
+          ? clickHouse.query("SELECT namespace, message FROM crash.logs FORMAT JSONEachRow") : "";
+      for (String row : rows.split("\n")) {
+        if (!row.isBlank()) {
+          count(json.readTree(row), counts);
+        }
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return LINES - missing(counts);
   }
 
   /** The agent's config: the pod's log, a fresh data dir, and {@code sinks} (YAML list items). */
@@ -84,8 +143,12 @@ class LogCrashSafetyIT {
         dir.resolve("data-" + System.nanoTime()), links, sinks);
   }
 
-  /** Has the agent ship while a writer appends, killing it {@code crashes} times, then until {@code delivered}. */
-  private void runWithKills(Path config, int crashes, java.util.function.IntSupplier delivered) throws Exception {
+  /**
+   * Has the agent ship while a writer appends, killing it {@code crashes} times, then until {@code delivered}.
+   *
+   * @return the end of the last run's log, for a failure's message
+   */
+  private String runWithKills(Path config, int crashes, java.util.function.IntSupplier delivered) throws Exception {
     Path log = dir.resolve("pods/shop_web-1_5e1c-77/app/0.log");
     Files.deleteIfExists(log);
     Files.createFile(log);
@@ -109,19 +172,21 @@ class LogCrashSafetyIT {
         Thread.sleep(200);
       }
       agent.terminate();
-      assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
+      assertThat(agent.awaitExit(Duration.ofSeconds(30))).as(agent.outputTail(40)).isZero();
+      delivered.getAsInt();
+      return agent.outputTail(60);
     }
-    delivered.getAsInt();
   }
 
-  private static void assertDelivered(int[] counts, int crashes, String sink) {
+  private static void assertDelivered(int[] counts, int crashes, String sink, String lastRun) {
     int duplicates = 0;
     for (int n : counts) {
       duplicates += Math.max(0, n - 1);
     }
     System.out.printf("crash test (%s): %d lines, %d kills, %d duplicates (bound %d)%n", sink, LINES, crashes,
         duplicates, crashes * BATCH);
-    assertThat(missing(counts)).as("lines missing after %d kills", crashes).isZero();
+    assertThat(missing(counts)).as("lines missing after %d kills; the last run's log: %s", crashes, lastRun)
+        .isZero();
     assertThat(duplicates).isLessThanOrEqualTo(crashes * BATCH);
   }
 

@@ -57,34 +57,16 @@ public final class SinkException extends Exception {
     return new SinkException(Kind.PERMANENT, "rejected", null, false, mismatch, message, null);
   }
 
-  public static SinkException permanent(String reason, String message, Throwable cause) {
-    return new SinkException(Kind.PERMANENT, reason, null, false, null, message, cause);
+  /**
+   * The request was larger than the server takes (HTTP 413): the pipeline sends the batch again in halves at once,
+   * and dead-letters a single record that is still refused.
+   */
+  public static SinkException bodyTooLarge(String message) {
+    return new SinkException(Kind.PERMANENT, "too_large", null, true, null, message, null);
   }
 
-  /**
-   * The usual meaning of an HTTP answer that was not a success: 429, and 503 with Retry-After, throttle; other
-   * 5xx and 408 are retried; 401, 403 and 404 are retried too, because they mean the sink is misconfigured (a
-   * credential, a permission, a missing table or index), and sending the records to the dead-letter queue would
-   * lose every one until an operator fixes it, while the queue can hold them; any other 4xx refuses the records.
-   *
-   * @param retryAfter the Retry-After header, or null
-   */
-  public static SinkException forHttpStatus(int status, String retryAfter, String detail) {
-    String message = "HTTP " + status + (detail == null || detail.isBlank() ? "" : ": " + detail);
-    Duration after = RetryAfter.parse(retryAfter);
-    if (status == 429 || (status == 503 && after != null)) {
-      return throttled("throttled", after, message);
-    }
-    if (status >= 500 || status == 408) {
-      return retryable("http_5xx", message, null);
-    }
-    if (status == 401 || status == 403) {
-      return retryable("unauthorized", message, null);
-    }
-    if (status == 404) {
-      return retryable("not_found", message, null);
-    }
-    return permanent("rejected", message, null);
+  public static SinkException permanent(String reason, String message, Throwable cause) {
+    return new SinkException(Kind.PERMANENT, reason, null, false, null, message, cause);
   }
 
   public Kind kind() {
@@ -95,7 +77,10 @@ public final class SinkException extends Exception {
     return reason;
   }
 
-  /** Whether a smaller batch might be accepted where this one was not (see {@link #tooLarge}). */
+  /**
+   * Whether a smaller batch might be accepted where this one was not (see {@link #tooLarge} and
+   * {@link #bodyTooLarge}).
+   */
   public boolean smallerMayPass() {
     return smallerMayPass;
   }

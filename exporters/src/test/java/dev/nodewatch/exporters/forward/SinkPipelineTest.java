@@ -228,7 +228,7 @@ class SinkPipelineTest {
       public List<Rejection> send(SinkBatch batch) throws SinkException {
         attempts.add(System.nanoTime());
         if (attempts.size() == 1) {
-          throw SinkException.forHttpStatus(429, "1", "slow down");
+          throw SinkException.throttled("throttled", java.time.Duration.ofSeconds(1), "HTTP 429: slow down");
         }
         return real.send(batch);
       }

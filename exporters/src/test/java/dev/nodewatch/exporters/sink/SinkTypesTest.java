@@ -24,7 +24,7 @@ class SinkTypesTest {
   void everyBuiltInTypeIsThereByItsNameAndOpensItsOwnSink() throws Exception {
     SinkTypes types = SinkTypes.builtIn();
     assertThat(types.names()).containsExactly("clickhouse", "file", "kafka", "stdout");
-    SinkContext context = new SinkContext(null, System.out);
+    SinkContext context = new SinkContext(null, System.out, java.util.Map.of());
     try (var file = types.open(new SinkConfig("file", SinkSettings.named("f"),
         new FileOptions(dir.resolve("out.ndjson").toString())), context);
         var stdout = types.open(new SinkConfig("stdout", SinkSettings.named("s"), new StdoutOptions()), context)) {

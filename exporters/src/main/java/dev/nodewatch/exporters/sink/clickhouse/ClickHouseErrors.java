@@ -1,6 +1,7 @@
 package dev.nodewatch.exporters.sink.clickhouse;
 
 import dev.nodewatch.exporters.forward.SinkException;
+import dev.nodewatch.exporters.http.HttpReply;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,6 @@ final class ClickHouseErrors {
   static final int MEMORY_LIMIT_EXCEEDED = 241;
 
   private static final Pattern BODY_CODE = Pattern.compile("^Code: (\\d+)");
-  private static final int MAX_DETAIL = 500;
 
   private ClickHouseErrors() {}
 
@@ -57,29 +57,27 @@ final class ClickHouseErrors {
     return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
-  static SinkException classify(int status, int code, String retryAfter, String body) {
-    String detail = body.strip();
-    if (detail.length() > MAX_DETAIL) {
-      detail = detail.substring(0, MAX_DETAIL) + "…";
-    }
+  /**
+   * @param code ClickHouse's error code in the answer, 0 for none
+   * @param byStatus what the shared HTTP status table makes of the answer, for errors without a known code
+   */
+  static SinkException classify(HttpReply reply, int code, SinkException byStatus) {
+    String detail = "(HTTP " + reply.status() + "): " + reply.errorText();
     if (TYPE_ERRORS.contains(code)) {
-      return SinkException.refusedShape("clickhouse-" + code, "ClickHouse refused the data (HTTP " + status + "): "
-          + detail);
+      return SinkException.refusedShape("clickhouse-" + code, "ClickHouse refused the data " + detail);
     }
     if (BAD_DATA.contains(code)) {
-      return SinkException.permanent("rejected", "ClickHouse refused the data (HTTP " + status + "): " + detail, null);
+      return SinkException.permanent("rejected", "ClickHouse refused the data " + detail, null);
     }
     if (code == MEMORY_LIMIT_EXCEEDED) {
-      return SinkException.tooLarge("throttled", "ClickHouse ran out of memory for the batch (HTTP " + status
-          + "): " + detail);
+      return SinkException.tooLarge("throttled", "ClickHouse ran out of memory for the batch " + detail);
     }
     if (SLOW_DOWN.contains(code)) {
-      return SinkException.throttled("throttled", null, "ClickHouse asks to slow down (HTTP " + status + "): "
-          + detail);
+      return SinkException.throttled("throttled", null, "ClickHouse asks to slow down " + detail);
     }
     if (code == UNKNOWN_TABLE) {
-      return SinkException.retryable("not_found", "ClickHouse: " + detail, null);
+      return SinkException.retryable("not_found", "ClickHouse " + detail, null);
     }
-    return SinkException.forHttpStatus(status, retryAfter, "ClickHouse: " + detail);
+    return byStatus;
   }
 }

@@ -4,7 +4,13 @@ import dev.nodewatch.collectors.config.ConfigProblems;
 import dev.nodewatch.collectors.config.Secret;
 import dev.nodewatch.exporters.forward.SinkOptions;
 import dev.nodewatch.exporters.forward.SinkSettings;
+import dev.nodewatch.exporters.http.AuthOptions;
+import dev.nodewatch.exporters.http.Compression;
+import dev.nodewatch.exporters.http.HttpEndpoint;
+import dev.nodewatch.exporters.http.TlsOptions;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * {@code type: clickhouse}, over HTTP: {@code INSERT INTO <database>.<table> FORMAT JSONEachRow}, gzip-compressed.
@@ -13,13 +19,14 @@ import java.time.Duration;
  * @param username with {@code passwordFile}, sent as HTTP basic authentication; {@code default} when absent
  * @param createTable create the table when it is missing (default true)
  * @param compression {@code gzip} (default) or {@code none}
- * @param caFile PEM certificates to trust for an https endpoint, instead of the JVM's; certificates and host
- *     names are always verified
+ * @param caFile the same as {@code tls.ca_file} (kept from before {@code tls:} existed)
+ * @param tls CA, client certificate, host-name verification (see {@link TlsOptions})
+ * @param headers sent with every request
  * @param timeout for one request (default 30 s)
  */
 public record ClickHouseOptions(String endpoint, String database, String table, String username,
-    Secret passwordFile, Boolean createTable, String compression, String caFile, Duration timeout)
-    implements SinkOptions {
+    Secret passwordFile, Boolean createTable, String compression, String caFile, TlsOptions tls,
+    Map<String, String> headers, Duration timeout) implements SinkOptions {
 
   private static final String IDENTIFIER = "[a-zA-Z_][a-zA-Z0-9_]{0,127}";
 
@@ -32,15 +39,25 @@ public record ClickHouseOptions(String endpoint, String database, String table, 
     timeout = timeout == null ? Duration.ofSeconds(30) : timeout;
   }
 
+  /** The request body's compression (gzip, which every ClickHouse release reads, or none). */
+  public Compression bodyCompression() {
+    return Compression.named(compression, Compression.GZIP, Compression.NONE);
+  }
+
+  /** Where and how the sink sends (the options must have passed {@link #validate}). */
+  public HttpEndpoint httpEndpoint() {
+    TlsOptions trust = tls == null ? new TlsOptions(caFile, null, null, null)
+        : caFile == null ? tls : new TlsOptions(caFile, tls.certFile(), tls.keyFile(), tls.verifyHostname());
+    return new HttpEndpoint(URI.create(endpoint.strip()), trust, AuthOptions.basic(username, passwordFile), headers,
+        timeout);
+  }
+
   @Override
   public void validate(String at, SinkSettings settings, ConfigProblems problems) {
-    if (endpoint != null && endpoint.contains("@")) {
-      // not echoed: it would put the password in the agent's log
-      problems.add(ConfigProblems.path(at, "endpoint"), "must not hold credentials (user:password@); use "
-          + "username and password_file");
-    } else if (endpoint == null || !endpoint.matches("https?://[^/?#\\s]+/?")) {
-      problems.add(ConfigProblems.path(at, "endpoint"), "must be http://host:port or https://host:port, was "
-          + (endpoint == null ? "not set" : "\"" + endpoint + "\""));
+    URI url = HttpEndpoint.parseUrl(ConfigProblems.path(at, "endpoint"), endpoint, problems);
+    if (url != null && url.getRawPath() != null && !url.getRawPath().isEmpty() && !url.getRawPath().equals("/")) {
+      problems.add(ConfigProblems.path(at, "endpoint"), "must be http://host:port or https://host:port, was \""
+          + endpoint + "\"");
     }
     if (!database.matches(IDENTIFIER)) {
       problems.add(ConfigProblems.path(at, "database"), "not a plain identifier: \"" + database + "\"");
@@ -51,14 +68,15 @@ public record ClickHouseOptions(String endpoint, String database, String table, 
     if (passwordFile != null && passwordFile.unreadableReason() != null) {
       problems.add(ConfigProblems.path(at, "password_file"), passwordFile.unreadableReason());
     }
-    if (!compression.equals("gzip") && !compression.equals("none")) {
-      problems.add(ConfigProblems.path(at, "compression"), "must be gzip or none, was \"" + compression + "\"");
+    if (bodyCompression() == null) {
+      problems.add(ConfigProblems.path(at, "compression"), "must be gzip or none, was \"" + compression
+          + "\"");
     }
-    if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
-      problems.add(ConfigProblems.path(at, "ca_file"), "cannot read " + caFile);
+    if (caFile != null && tls != null && tls.caFile() != null) {
+      problems.add(ConfigProblems.path(at, "ca_file"), "set either ca_file or tls.ca_file, not both");
+    } else if (caFile != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(caFile))) {
+      problems.add(ConfigProblems.path(at, "ca_file"), "cannot read \"" + caFile + "\"");
     }
-    if (timeout.isNegative() || timeout.isZero()) {
-      problems.add(ConfigProblems.path(at, "timeout"), "must be positive");
-    }
+    HttpEndpoint.validate(at, tls, null, headers, timeout, problems);
   }
 }

@@ -1,6 +1,5 @@
 package dev.nodewatch.exporters.sink.clickhouse;
 
-import dev.nodewatch.exporters.forward.SinkType;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
@@ -10,26 +9,20 @@ import dev.nodewatch.exporters.forward.RecordJson;
 import dev.nodewatch.exporters.forward.Sink;
 import dev.nodewatch.exporters.forward.SinkBatch;
 import dev.nodewatch.exporters.forward.SinkException;
+import dev.nodewatch.exporters.forward.SinkType;
+import dev.nodewatch.exporters.http.BufferOutputStream;
+import dev.nodewatch.exporters.http.Compression;
+import dev.nodewatch.exporters.http.HttpReply;
+import dev.nodewatch.exporters.http.HttpTransport;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.PemTrustOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * Inserts records into a ClickHouse table over its HTTP interface, one {@code INSERT … FORMAT JSONEachRow} request
@@ -45,7 +38,8 @@ public final class ClickHouseSink implements Sink {
 
   /** {@code type: clickhouse}. */
   public static final SinkType<ClickHouseOptions> TYPE = new SinkType<>("clickhouse", ClickHouseOptions.class,
-      (settings, options, context) -> new ClickHouseSink(context.vertx(), settings.name(), options));
+      (settings, options, context) -> new ClickHouseSink(context.vertx(), settings.name(), options,
+          context.environment()));
 
 
   private static final SerializedString TIMESTAMP_NS = new SerializedString("timestamp_ns");
@@ -53,14 +47,12 @@ public final class ClickHouseSink implements Sink {
   private static final SerializedString MALFORMED = new SerializedString("malformed");
 
   private final String name;
-  private final ClickHouseOptions config;
-  private final HttpClient client;
-  private final String base;
+  private final Compression compression;
+  private final HttpTransport http;
   private final ClickHouseTable table;
-  private final String insertQuery;
+  private final boolean createTable;
   private final String insertParameters;
   private final JsonFactory json = new JsonFactory();
-  private final ByteArrayOutputStream body = new ByteArrayOutputStream(1 << 20);
   private LogSource lastSource;
   private String lastNode;
   private SerializedString lastColumns;
@@ -69,25 +61,20 @@ public final class ClickHouseSink implements Sink {
   /** Whether the server takes a deduplication token; null until asked. */
   private volatile Boolean deduplicates;
 
-  /** @param name the sink's name, in the deduplication token of each insert */
-  public ClickHouseSink(Vertx vertx, String name, ClickHouseOptions config) {
+  /**
+   * @param name the sink's name, in the deduplication token of each insert
+   * @param env where the proxy variables are read
+   */
+  public ClickHouseSink(Vertx vertx, String name, ClickHouseOptions config, Map<String, String> env) {
     this.name = name;
-    this.config = config;
-    HttpClientOptions options = new HttpClientOptions().setVerifyHost(true).setKeepAlive(true)
-        .setConnectTimeout((int) Math.min(config.timeout().toMillis(), 10_000));
-    if (config.endpoint().startsWith("https:")) {
-      options.setSsl(true);
-      if (config.caFile() != null) {
-        options.setTrustOptions(new PemTrustOptions().addCertPath(config.caFile()));
-      }
-    }
-    this.client = vertx.createHttpClient(options);
-    this.base = config.endpoint().replaceAll("/+$", "") + "/";
+    this.compression = config.bodyCompression();
+    this.http = new HttpTransport(vertx, config.httpEndpoint(), "ClickHouse", env);
     this.table = new ClickHouseTable(config.database(), config.table());
-    this.insertQuery = "INSERT INTO " + table.qualifiedName() + " FORMAT JSONEachRow";
+    this.createTable = config.createTable();
+    String insertQuery = "INSERT INTO " + table.qualifiedName() + " FORMAT JSONEachRow";
     // a field the table has no column for is left out, not an error for the whole batch: a table made with fewer
     // columns, or a newer agent writing a field an older table lacks, still takes the rest
-    this.insertParameters = "?input_format_skip_unknown_fields=1&query=" + encode(insertQuery);
+    this.insertParameters = "/?input_format_skip_unknown_fields=1&query=" + encode(insertQuery);
   }
 
   @Override
@@ -98,16 +85,17 @@ public final class ClickHouseSink implements Sink {
     if (!columnsChecked) {
       checkColumns();
     }
-    String uri = base + insertParameters
+    String path = insertParameters
         + (deduplicates ? "&insert_deduplication_token=" + encode(name + "-" + batch.id()) : "");
-    Reply reply = request(uri, encode(batch.records()), config.compression().equals("gzip"));
+    HttpReply reply = http.send(HttpMethod.POST, path, Map.of(), encode(batch.records()), compression);
     if (reply.status() == 200) {
       return List.of();
     }
-    if (reply.code() == ClickHouseErrors.UNKNOWN_TABLE && config.createTable()) {
+    int code = errorCode(reply);
+    if (code == ClickHouseErrors.UNKNOWN_TABLE && createTable) {
       table.create(this::query);
     }
-    throw ClickHouseErrors.classify(reply.status(), reply.code(), reply.retryAfter(), reply.text());
+    throw ClickHouseErrors.classify(reply, code, http.failure(reply));
   }
 
   /** The server answers this user, and the table exists (made here when missing and {@code create_table}). */
@@ -117,14 +105,14 @@ public final class ClickHouseSink implements Sink {
     deduplicates = settingExists("insert_deduplication_token");
     boolean exists = query("EXISTS TABLE " + table.qualifiedName()).strip().equals("1");
     if (!exists) {
-      if (!config.createTable()) {
+      if (!createTable) {
         throw SinkException.retryable("not_found", "table " + table.qualifiedName()
             + " does not exist (create_table is false)", null);
       }
       table.create(this::query);
     }
     List<String> leftOut = checkColumns();
-    return "ClickHouse " + version + ", table " + table.qualifiedName() + (exists ? " exists" : " created")
+    return "ClickHouse " + version + " at " + http.route() + ", table " + table.qualifiedName() + (exists ? " exists" : " created")
         + (deduplicates ? ", retried batches deduplicated" : ", no insert deduplication on this version")
         + (leftOut.isEmpty() ? "" : ", columns it lacks left out: " + String.join(", ", leftOut));
   }
@@ -157,16 +145,21 @@ public final class ClickHouseSink implements Sink {
 
   /** Runs a statement; its text answer, or the classified error. */
   String query(String sql) throws SinkException {
-    Reply reply = request(base, sql.getBytes(StandardCharsets.UTF_8), false);
+    HttpReply reply = http.send(HttpMethod.POST, "/", Map.of(), Buffer.buffer(sql), Compression.NONE);
     if (reply.status() != 200) {
-      throw ClickHouseErrors.classify(reply.status(), reply.code(), reply.retryAfter(), reply.text());
+      throw ClickHouseErrors.classify(reply, errorCode(reply), http.failure(reply));
     }
     return reply.text();
   }
 
-  private byte[] encode(List<LogRecord> records) throws SinkException {
-    body.reset();
-    try (OutputStream out = config.compression().equals("gzip") ? new FastGzip(body) : body;
+  /** ClickHouse's error code, from its header or (older servers) the start of the body; 0 when neither has one. */
+  private static int errorCode(HttpReply reply) {
+    return ClickHouseErrors.code(reply.header("X-ClickHouse-Exception-Code"), reply.errorText());
+  }
+
+  private Buffer encode(List<LogRecord> records) throws SinkException {
+    Buffer body = Buffer.buffer(64 * 1024);
+    try (OutputStream out = compression.wrap(new BufferOutputStream(body));
         JsonGenerator row = json.createGenerator(out)) {
       row.setRootValueSeparator(null);
       for (LogRecord record : records) {
@@ -176,7 +169,7 @@ public final class ClickHouseSink implements Sink {
     } catch (IOException e) {
       throw SinkException.retryable("encode", "cannot encode the batch: " + e.getMessage(), e);
     }
-    return body.toByteArray();
+    return body;
   }
 
   private void writeRow(LogRecord record, JsonGenerator row) throws IOException {
@@ -233,66 +226,12 @@ public final class ClickHouseSink implements Sink {
     return out.toString();
   }
 
-  private record Reply(int status, int code, String retryAfter, String text) {}
-
-  private Reply request(String uri, byte[] payload, boolean gzip) throws SinkException {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(uri)
-        .setTimeout(config.timeout().toMillis())
-        .putHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-            (config.username() + ":" + password()).getBytes(StandardCharsets.UTF_8)));
-    if (gzip) {
-      options.putHeader("Content-Encoding", "gzip");
-    }
-    try {
-      return client.request(options)
-          .compose(request -> request.send(Buffer.buffer(payload)))
-          .compose(response -> response.body().map(answer -> new Reply(response.statusCode(),
-              ClickHouseErrors.code(response.getHeader("X-ClickHouse-Exception-Code"), answer.toString()),
-              response.getHeader("Retry-After"), answer.toString(StandardCharsets.UTF_8))))
-          .toCompletionStage().toCompletableFuture()
-          .get(config.timeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      String reason = cause instanceof java.net.ConnectException ? "connection"
-          : cause instanceof io.vertx.core.http.HttpClosedException ? "connection"
-          : cause != null && cause.getClass().getSimpleName().contains("Timeout") ? "timeout" : "http_error";
-      throw SinkException.retryable(reason, "ClickHouse at " + config.endpoint() + ": " + cause, cause);
-    } catch (TimeoutException e) {
-      throw SinkException.retryable("timeout", "ClickHouse at " + config.endpoint() + " did not answer within "
-          + config.timeout(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw SinkException.retryable("interrupted", "interrupted while waiting for ClickHouse", e);
-    }
-  }
-
-  /** Read per request, so a rotated secret takes effect without a restart. */
-  private String password() throws SinkException {
-    if (config.passwordFile() == null) {
-      return "";
-    }
-    try {
-      return config.passwordFile().read();
-    } catch (IOException e) {
-      throw SinkException.retryable("credentials", "cannot read the ClickHouse password file "
-          + config.passwordFile().file() + ": " + e.getMessage(), e);
-    }
-  }
-
   private static String encode(String value) {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  /** gzip at its fastest level: the batch is compressed once per send, on the sender's thread. */
-  private static final class FastGzip extends GZIPOutputStream {
-    FastGzip(OutputStream out) throws IOException {
-      super(out, 64 * 1024);
-      def.setLevel(Deflater.BEST_SPEED);
-    }
-  }
-
   @Override
   public void close() {
-    client.close();
+    http.close();
   }
 }

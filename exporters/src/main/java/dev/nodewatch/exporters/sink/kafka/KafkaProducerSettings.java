@@ -22,6 +22,9 @@ final class KafkaProducerSettings {
     // the pipeline retries a refused batch for as long as it takes; the producer gives up on one after this
     p.put("delivery.timeout.ms", "30000");
     p.put("request.timeout.ms", "15000");
+    // how long send() may block for a topic's metadata (or buffer space): a broker refusing the credentials
+    // leaves the producer waiting for metadata that never comes, silently, for the default 60 s per attempt
+    p.put("max.block.ms", "10000");
     return p;
   }
 

@@ -105,6 +105,11 @@ public final class KafkaSink implements Sink {
             failures.add(new Failure(position, error));
           }
         });
+        if (!failures.isEmpty() && failures.stream().anyMatch(f -> !refusesTheRecord(f.cause()))) {
+          // the batch goes again anyway; and a send that found no metadata (a topic the credentials may not see,
+          // or that does not exist) has blocked for max.block.ms, which each further record would block again
+          break;
+        }
       }
       producer.flush(); // returns once every record sent is done, its callback run
     } catch (KafkaException | IllegalStateException e) {

@@ -18,26 +18,42 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-  private final KafkaRaftServer server;
-  private final int port;
+  /** The user and password the SASL_PLAINTEXT listener takes (PLAIN). */
+  public static final String SASL_USER = "agent";
+  public static final String SASL_PASSWORD = "right-password";
 
-  private KafkaBroker(KafkaRaftServer server, int port) {
-    this.server = server;
+  private final Properties props;
+  private final int port;
+  private final int saslPort;
+  private final Path logDir;
+  private KafkaRaftServer server;
+
+  private KafkaBroker(Properties props, int port, int saslPort, Path logDir) {
+    this.props = props;
     this.port = port;
+    this.saslPort = saslPort;
+    this.logDir = logDir;
   }
 
   public static KafkaBroker start(Path dir) throws Exception {
     int port = freePort();
+    int saslPort = freePort();
     int controllerPort = freePort();
     String logDir = dir.resolve("kafka-logs").toString();
     Properties props = new Properties();
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-    props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+    props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+        + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
     props.put("controller.listener.names", "CONTROLLER");
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("sasl.enabled.mechanisms", "PLAIN");
+    props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + SASL_USER
+            + "\" password=\"" + SASL_PASSWORD + "\" user_" + SASL_USER + "=\"" + SASL_PASSWORD + "\";");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", logDir);
     props.put("num.partitions", "3");
@@ -47,7 +63,6 @@ public final class KafkaBroker implements AutoCloseable {
     props.put("transaction.state.log.min.isr", "1");
     props.put("group.initial.rebalance.delay.ms", "0");
     props.put("log.flush.interval.messages", "1");
-    KafkaConfig config = new KafkaConfig(props, false);
     new Formatter()
         .setClusterId(Uuid.randomUuid().toString())
         .setNodeId(1)
@@ -57,13 +72,35 @@ public final class KafkaBroker implements AutoCloseable {
         .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
         .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
         .run();
-    KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+    KafkaBroker broker = new KafkaBroker(props, port, saslPort, Path.of(logDir));
+    broker.startAgain();
+    return broker;
+  }
+
+  /** Starts the broker again after {@link #stop}, on the same ports and log. */
+  public void startAgain() {
+    server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
     server.startup();
-    return new KafkaBroker(server, port);
+  }
+
+  /** Shuts the broker down (connections refused) until {@link #startAgain}. */
+  public void stop() {
+    server.shutdown();
+    server.awaitShutdown();
   }
 
   public String bootstrap() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The listener that asks for SASL PLAIN ({@link #SASL_USER}, {@link #SASL_PASSWORD}). */
+  public String saslBootstrap() {
+    return "127.0.0.1:" + saslPort;
+  }
+
+  /** The log directory: each partition's segments, as the broker stored the producer's batches. */
+  public Path logDir() {
+    return logDir;
   }
 
   private static int freePort() throws IOException {
@@ -74,7 +111,6 @@ public final class KafkaBroker implements AutoCloseable {
 
   @Override
   public void close() {
-    server.shutdown();
-    server.awaitShutdown();
+    stop();
   }
 }

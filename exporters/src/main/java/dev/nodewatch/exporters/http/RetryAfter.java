@@ -1,4 +1,4 @@
-package dev.nodewatch.exporters.forward;
+package dev.nodewatch.exporters.http;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,12 +7,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
 /** The HTTP Retry-After header: seconds, or an HTTP date (RFC 9110 §10.2.3). */
-final class RetryAfter {
+public final class RetryAfter {
 
   private RetryAfter() {}
 
   /** The wait the header asks for (never negative), or null when absent or unreadable. */
-  static Duration parse(String header) {
+  public static Duration parse(String header) {
     if (header == null || header.isBlank()) {
       return null;
     }
