@@ -46,8 +46,7 @@ public final class HttpTransport implements AutoCloseable {
     this.who = who + " at " + endpoint.display();
     this.proxy = ProxyChoice.forEndpoint(endpoint.url(), env);
     HttpClientOptions options = new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30)
-        .setConnectTimeout((int) Math.min(endpoint.timeout().toMillis(), 10_000))
-        .setDecompressionSupported(true);
+        .setConnectTimeout((int) Math.min(endpoint.timeout().toMillis(), 10_000));
     if ("https".equalsIgnoreCase(endpoint.url().getScheme())) {
       TlsOptions tls = endpoint.tls();
       options.setSsl(true).setVerifyHost(tls.verifyHostname());
