@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  */
 final class AgentProcess implements AutoCloseable {
 
+  private static final Pattern DEBUG_PORT = Pattern.compile("serving /debug on .*:(\\d+)$");
   private static final Pattern METRICS_PORT = Pattern.compile("serving /metrics /healthz /readyz on .*:(\\d+)$");
 
   private final Process process;
@@ -75,13 +76,22 @@ final class AgentProcess implements AutoCloseable {
 
   /** Waits for the start-up log line naming the metrics port. */
   int awaitMetricsPort(Duration timeout) throws InterruptedException {
+    return awaitPort(METRICS_PORT, timeout);
+  }
+
+  /** Waits for the start-up log line naming the debug listener's port (when the config enables it). */
+  int awaitDebugPort(Duration timeout) throws InterruptedException {
+    return awaitPort(DEBUG_PORT, timeout);
+  }
+
+  private int awaitPort(Pattern logged, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     ObjectMapper json = new ObjectMapper();
     while (System.nanoTime() < deadline) {
       for (String line : stdout()) {
         try {
           JsonNode event = json.readTree(line);
-          Matcher m = METRICS_PORT.matcher(event.path("formattedMessage").asText());
+          Matcher m = logged.matcher(event.path("formattedMessage").asText());
           if (m.find()) {
             return Integer.parseInt(m.group(1));
           }
@@ -94,7 +104,7 @@ final class AgentProcess implements AutoCloseable {
       }
       Thread.sleep(20);
     }
-    throw new IllegalStateException("no metrics port logged within " + timeout + ": " + output());
+    throw new IllegalStateException("no line matching " + logged + " logged within " + timeout + ": " + output());
   }
 
   /** Polls until {@code path} answers {@code status}; returns how long that took. */

@@ -17,18 +17,23 @@ final class LogAgentConfig {
    * @param sinks the items of the {@code sinks:} list, as YAML indented by two spaces
    */
   static Path write(Path file, Path dataDir, Path links, String sinks) throws IOException {
+    return write(file, dataDir, links, sinks, "");
+  }
+
+  /** @param debugListen the debug listener's {@code host:port}, empty for none */
+  static Path write(Path file, Path dataDir, Path links, String sinks, String debugListen) throws IOException {
     return Files.writeString(file, """
         data_dir: %s
         server:
           listen: 127.0.0.1:0
         debug:
-          listen: ""
+          listen: "%s"
         containers:
           enabled: false
         logs:
           include: [%s/*.log]
           scan_interval: 200ms
         sinks:
-        %s""".formatted(dataDir, links, sinks));
+        %s""".formatted(dataDir, debugListen, links, sinks));
   }
 }

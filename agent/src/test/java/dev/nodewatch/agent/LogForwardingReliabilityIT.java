@@ -53,7 +53,7 @@ class LogForwardingReliabilityIT {
                 max: 2s
           queue:
             max_bytes: 16MiB
-          """.formatted(clickHouse.endpoint(), ClickHouseServer.USER, password));
+          """.formatted(clickHouse.endpoint(), ClickHouseServer.USER, password), "127.0.0.1:0");
 
       try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
         int port = agent.awaitMetricsPort(Duration.ofSeconds(30));
@@ -90,6 +90,15 @@ class LogForwardingReliabilityIT {
             Duration.ofSeconds(30), "the poison line dead-lettered", agent);
         assertThat(metric(agent, port, "nodewatch_logs_dropped_lines_total")).isZero();
         assertThat(peakRssKib(agent.pid())).as("peak RSS, KiB").isLessThan(256 * 1024);
+        // the password the agent read from its file appears nowhere it shows: its log through an outage and a
+        // refusal, and the debug listener's pages
+        int debug = agent.awaitDebugPort(Duration.ofSeconds(5));
+        String sinks = agent.get(debug, "/debug/sinks");
+        assertThat(sinks).contains("\"clickhouse\"");
+        for (String shown : List.of(agent.output(), sinks, agent.get(debug, "/debug/config"),
+            agent.get(debug, "/debug/status"))) {
+          assertThat(shown).doesNotContain(ClickHouseServer.PASSWORD);
+        }
         agent.terminate();
         assertThat(agent.awaitExit(Duration.ofSeconds(30))).isZero();
       }

@@ -45,14 +45,6 @@ public final class SinkPipeline implements Component {
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   /** How long a stop waits for a sender's request in hand before closing its sink under it. */
   private static final long STOP_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
-  /** Refusals for its size after which a batch is sent in halves. */
-  private static final int SPLIT_AFTER = 3;
-  /** Halvings of a batch refused for its size: down to a sixteenth of it, then retried as it is. */
-  private static final int MAX_SPLITS = 4;
-  /** The smallest refused batch that is probed for a sink refusing everything. */
-  static final int PROBED_BATCH = 16;
-  private static final int ALL_REFUSED = -1;
-  private static final int NOT_PROBED = -2;
 
   private final String name;
   private final SinkConfig config;
@@ -68,6 +60,7 @@ public final class SinkPipeline implements Component {
   private final SinkFilter.Matcher filter;
   private final InOrderAcks acks;
   private final SinkHealth health;
+  private final BatchBisector bisector;
   private final DeadLetterWriter deadLetterWriter;
   private volatile String lastError = "";
 
@@ -101,6 +94,7 @@ public final class SinkPipeline implements Component {
     this.metrics = metrics;
     this.filter = config.match().matcher();
     this.acks = new InOrderAcks(reader);
+    this.bisector = new BatchBisector(metrics);
     this.health = new SinkHealth(name, () -> senders.isEmpty() ? null : senders.get(0).sink);
     this.deadLetterWriter = new DeadLetterWriter(name, deadLetters, config.retry(), errors);
     metrics.watch(reader, deadLetters, health::healthy);
@@ -305,20 +299,21 @@ public final class SinkPipeline implements Component {
         metrics.failed(e.reason(), batch.size());
         lastError = e.getMessage();
         if (e.kind() == SinkException.Kind.PERMANENT) {
-          int probe = splits == 0 ? probe(sender, batch, e) : NOT_PROBED;
-          if (probe != ALL_REFUSED) {
+          int probe = splits == 0 ? bisector.probe(sender.sink, batch, e) : BatchBisector.NOT_PROBED;
+          if (probe != BatchBisector.ALL_REFUSED) {
             health.answered(); // it answered: the records are at fault, not the sink
             return probe >= 0
-                ? deliverParts(sender, 1, batch.part(0, probe), batch.part(probe + 1, batch.size()))
+                ? deliverParts(sender, 1, BatchBisector.parts(batch, probe))
                 : refused(sender, batch, splits, e);
           }
+          health.failed("refuses every record: " + e.getMessage());
+          errors.error("refuses-all", "sink " + name + " refuses every record it is sent (" + e.reason()
+              + "), so it is taken to be misconfigured and the records wait in the queue: " + e.getMessage(), null);
         }
-        // halved at most 4 times: a server short of memory for every insert would otherwise get single rows
-        if (e.smallerMayPass() && ++shortOfResources >= SPLIT_AFTER && batch.size() > 1 && splits < MAX_SPLITS) {
+        if (e.smallerMayPass() && BatchBisector.splitForSize(e, ++shortOfResources, batch.size(), splits)) {
           log.warn("sink {} keeps refusing a batch of {} records for its size; sending it in halves: {}", name,
               batch.size(), e.getMessage());
-          int half = batch.size() / 2;
-          return deliverParts(sender, splits + 1, batch.part(0, half), batch.part(half, batch.size()));
+          return deliverParts(sender, splits + 1, BatchBisector.parts(batch, BatchBisector.NOT_PROBED));
         }
         if (e.kind() != SinkException.Kind.PERMANENT) {
           health.failed(e.getMessage());
@@ -357,48 +352,6 @@ public final class SinkPipeline implements Component {
   }
 
   /**
-   * Tells a sink that refuses what it is sent from records it cannot take: when a batch of {@value #PROBED_BATCH}
-   * or more is refused for good with an error a mismatched target gives ({@link SinkException#mismatch}: a value
-   * that does not parse into its column, not a rule of the table such as a constraint), its first, middle and last
-   * records are sent alone. When each is refused with exactly that error the sink is taken to be misconfigured (a
-   * column of another type): splitting the batch would put every record in the dead-letter queue, one request
-   * each, so instead the batch is retried, the sink reported unhealthy, and the queue holds the records until
-   * someone fixes the sink. (Three records in exactly those places that fail to parse while the rest do not is the
-   * price: that batch waits too. The sink's own rows always parse into its own table, so it takes a table changed
-   * by hand.)
-   *
-   * @return the position of the first probe the sink accepted, {@link #ALL_REFUSED}, or {@link #NOT_PROBED} when
-   *     the batch is small or a probe met another kind of failure
-   */
-  private int probe(Sender sender, SinkBatch batch, SinkException refusal) {
-    if (batch.size() < PROBED_BATCH || refusal.mismatch() == null) {
-      return NOT_PROBED; // only an error a mismatched target gives can mean one
-    }
-    for (int position : new int[] {0, batch.size() / 2, batch.size() - 1}) {
-      long started = System.nanoTime();
-      try {
-        List<Sink.Rejection> rejected = sender.sink.send(batch.part(position, position + 1));
-        metrics.request(System.nanoTime() - started);
-        if (rejected.isEmpty()) {
-          metrics.sent(1);
-          return position;
-        }
-      } catch (SinkException e) {
-        metrics.request(System.nanoTime() - started);
-        if (!refusal.mismatch().equals(e.mismatch())) {
-          return NOT_PROBED; // another error, or none of that kind: the records differ, the batch is split
-        }
-      } catch (RuntimeException e) {
-        return NOT_PROBED; // the batch is split as usual, and meets the fault there
-      }
-    }
-    health.failed("refuses every record: " + refusal.getMessage());
-    errors.error("refuses-all", "sink " + name + " refuses every record it is sent (" + refusal.reason()
-        + "), so it is taken to be misconfigured and the records wait in the queue: " + refusal.getMessage(), null);
-    return ALL_REFUSED;
-  }
-
-  /**
    * A batch refused for good: one record goes to the dead-letter queue; more are split in halves and each sent
    * again, so only the records at fault end there (about 2·log2(n) requests for one bad record in n).
    */
@@ -408,8 +361,7 @@ public final class SinkPipeline implements Component {
           + deadLetters.directory() + "): " + e.getMessage(), null);
       return deadLetter(sender, batch.records().get(0), e.reason(), e.getMessage());
     }
-    int half = batch.size() / 2;
-    return deliverParts(sender, splits + 1, batch.part(0, half), batch.part(half, batch.size()));
+    return deliverParts(sender, splits + 1, BatchBisector.parts(batch, BatchBisector.NOT_PROBED));
   }
 
   /** Keeps a refused record; false when stopping before it could be written (the disk may be full). */
