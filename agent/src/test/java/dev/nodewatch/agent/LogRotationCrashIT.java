@@ -61,11 +61,16 @@ class LogRotationCrashIT {
     Files.createFile(podDir.resolve("0.log"));
     AtomicInteger written = new AtomicInteger();
     AtomicInteger rotations = new AtomicInteger();
-    Thread writer = new Thread(() -> writeAndRotate(podDir, written, rotations), "kubelet-and-runtime");
+    // the writer waits after this many rotations until the restarted agent is ready: kubelet deletes the oldest file
+    // at the fifth rotation (ten seconds here), and a start slowed by a busy machine must not turn that into a loss
+    AtomicInteger holdAfter = new AtomicInteger(Integer.MAX_VALUE);
+    Thread writer = new Thread(() -> writeAndRotate(podDir, written, rotations, holdAfter), "kubelet-and-runtime");
     int[] counts = new int[LINES];
     for (int kill = 0; kill < KILLS; kill++) {
       try (AgentProcess agent = AgentProcess.start(dir, "--config", config.toString())) {
-        agent.awaitMetricsPort(Duration.ofSeconds(30));
+        int port = agent.awaitMetricsPort(Duration.ofSeconds(30));
+        agent.awaitStatus(port, "/readyz", 200, Duration.ofSeconds(120));
+        holdAfter.set(Integer.MAX_VALUE);
         if (kill == 0) {
           writer.start();
         }
@@ -77,12 +82,15 @@ class LogRotationCrashIT {
         // AgentProcess.close() is SIGKILL: no shutdown hook, no flush
       }
       // down through two rotations: the file it read is renamed and then compressed, the next is never seen live
-      awaitRotations(rotations, rotations.get() + 2);
+      holdAfter.set(rotations.get() + 2);
+      awaitRotations(rotations, holdAfter.get());
     }
-    writer.join();
-    assertThat(written.get()).isEqualTo(LINES);
     try (AgentProcess last = AgentProcess.start(dir, "--config", config.toString())) {
       int port = last.awaitMetricsPort(Duration.ofSeconds(30));
+      last.awaitStatus(port, "/readyz", 200, Duration.ofSeconds(120));
+      holdAfter.set(Integer.MAX_VALUE);
+      writer.join();
+      assertThat(written.get()).isEqualTo(LINES);
       long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (count(out, counts) < LINES && System.nanoTime() < deadline) {
         Thread.sleep(200);
@@ -132,7 +140,8 @@ class LogRotationCrashIT {
   }
 
   /** The runtime writing about 10,000 lines a second, and kubelet rotating and compressing as it does. */
-  private static void writeAndRotate(Path podDir, AtomicInteger written, AtomicInteger rotations) {
+  private static void writeAndRotate(Path podDir, AtomicInteger written, AtomicInteger rotations,
+      AtomicInteger holdAfter) {
     Path live = podDir.resolve("0.log");
     try {
       OutputStream out = new FileOutputStream(live.toFile(), true);
@@ -150,7 +159,10 @@ class LogRotationCrashIT {
           out = new FileOutputStream(live.toFile(), true);
           out.write(cri(i, 'F', message.substring(40)));
           compressAllButNewest(podDir);
-          rotations.incrementAndGet();
+          int done = rotations.incrementAndGet();
+          while (done >= holdAfter.get()) {
+            Thread.sleep(20);
+          }
         } else {
           out.write(cri(i, 'F', message));
         }
