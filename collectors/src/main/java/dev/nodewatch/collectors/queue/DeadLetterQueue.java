@@ -36,6 +36,7 @@ public final class DeadLetterQueue implements AutoCloseable {
 
   public static DeadLetterQueue open(Path dir, int keepDays) throws IOException {
     Files.createDirectories(dir);
+    UnfinishedCycleFiles.delete(dir);
     return new DeadLetterQueue(SingleChronicleQueueBuilder.binary(dir).rollCycle(ROLL_CYCLE).build(), dir, keepDays);
   }
 

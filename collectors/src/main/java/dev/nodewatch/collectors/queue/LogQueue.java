@@ -122,6 +122,7 @@ public final class LogQueue implements AutoCloseable {
   public static LogQueue open(Path dir, QueueConfig config, String node, long maxRecordBytes, TimeProvider time)
       throws IOException {
     long blockSize = Math.max(MIN_BLOCK_SIZE, Long.highestOneBit(4 * maxRecordBytes - 1) << 1);
+    UnfinishedCycleFiles.delete(dir);
     SingleChronicleQueue queue = SingleChronicleQueueBuilder.binary(dir)
         .rollCycle(ROLL_CYCLE)
         .blockSize(blockSize)
