@@ -35,7 +35,7 @@ public final class HttpTransport implements AutoCloseable {
   private final HttpClient client;
   private final ProxyOptions proxy;
   private final String base;
-  private final Context context;
+  private final Vertx vertx;
 
   /**
    * @param who names the server in errors, e.g. {@code "ClickHouse"}
@@ -62,7 +62,7 @@ public final class HttpTransport implements AutoCloseable {
     }
     // one sink sends one request at a time; a second connection serves its health check meanwhile
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(2));
-    this.context = vertx.getOrCreateContext();
+    this.vertx = vertx;
     String path = endpoint.url().getRawPath();
     this.base = endpoint.url().getScheme() + "://" + endpoint.url().getRawAuthority()
         + (path == null ? "" : path.replaceAll("/+$", ""));
@@ -98,8 +98,10 @@ public final class HttpTransport implements AutoCloseable {
     request.setHeaders(all);
     long wait = endpoint.timeout().toMillis() + 1000;
     Promise<HttpReply> reply = Promise.promise();
-    // the whole exchange on the client's event loop: composed from the sender's thread, a callback could run there
-    // after part of the answer had already gone by unread
+    // the whole exchange on one event loop: composed from the sender's thread, a callback could run there after part
+    // of the answer had already gone by unread. A context of its own per request (from the sender's thread, Vert.x
+    // makes a new one, on the next event loop), so sinks do not queue behind one another on a single loop.
+    Context context = vertx.getOrCreateContext();
     context.runOnContext(ignored -> client.request(request)
         .compose(r -> r.send(body))
         .compose(response -> response.body().map(answer -> new HttpReply(response.statusCode(),
