@@ -26,6 +26,8 @@ public final class QueueReader implements AutoCloseable {
   private final String node;
   private final String queueId;
   private ExcerptTailer tailer;
+  /** A copy of the document a lazy poll checks; reused, as polls take turns. */
+  private byte[] checked = new byte[64 * 1024];
   /** Counts what was appended, from where this reader started; only {@link #refreshLag} uses it. */
   private final Counter appended = new Counter();
   /** Counts what was acknowledged, from the same start, following the committed index. */
@@ -83,14 +85,32 @@ public final class QueueReader implements AutoCloseable {
    * Empty ({@code lastIndex} -1) when nothing is new.
    */
   public Polled poll(int maxRecords, long maxBytes) {
+    return poll(maxRecords, maxBytes, null);
+  }
+
+  /**
+   * A rereader for one thread's {@link #poll(int, long, QueueRereader)}; the caller closes it, on that thread,
+   * once done with every batch polled through it.
+   */
+  public QueueRereader rereader() {
+    return new QueueRereader(queue, node);
+  }
+
+  /**
+   * As {@link #poll(int, long)}, but with {@code rereader} the records are {@link QueuedRecords}, decoded from the
+   * queue when read, through that rereader and on its thread. Each document is checked here all the same, so a
+   * damaged one is set aside as {@code skipped} now, not met later.
+   */
+  public Polled poll(int maxRecords, long maxBytes, QueueRereader rereader) {
     ExcerptTailer t = tailer();
     stepOverDeletedCycle(t);
-    List<LogRecord> records = new ArrayList<>((int) Math.min(maxRecords, 16_384));
+    QueuedRecords.Builder queued = rereader == null ? null : new QueuedRecords.Builder(rereader);
+    List<LogRecord> records = queued != null ? List.of() : new ArrayList<>((int) Math.min(maxRecords, 16_384));
     long first = -1;
     long last = -1;
     long bytes = 0;
     List<Undecodable> skipped = List.of();
-    while (records.size() < maxRecords && bytes < maxBytes) {
+    while ((queued == null ? records.size() : queued.records()) < maxRecords && bytes < maxBytes) {
       DocumentContext dc;
       try {
         dc = t.readingDocument();
@@ -104,7 +124,7 @@ public final class QueueReader implements AutoCloseable {
         if (!dc.isPresent()) {
           break;
         }
-        int before = records.size();
+        int before = queued == null ? records.size() : queued.records();
         Bytes<?> in = dc.wire().bytes();
         long size = in.readRemaining();
         long start = in.readPosition();
@@ -115,10 +135,18 @@ public final class QueueReader implements AutoCloseable {
               dc.rollbackOnClose(); // left for the next poll: a batch stays within its limits
               break;
             }
-            QueueDocuments.readLines(in, header, node, records);
+            if (queued == null) {
+              QueueDocuments.readLines(in, header, node, records);
+            } else if (header.lines() > 0) {
+              checked = QueueDocuments.copyOut(in.readPosition(start), checked);
+              QueueDocuments.checkLines(checked, (int) (header.linesStart() - start), (int) size, header.lines());
+              queued.add(dc.index(), header.lines(), size);
+            }
           }
         } catch (RuntimeException e) {
-          records.subList(before, records.size()).clear();
+          if (queued == null) {
+            records.subList(before, records.size()).clear();
+          }
           byte[] document = new byte[(int) Math.min(size, Integer.MAX_VALUE - 8)];
           in.readPosition(start);
           in.read(document);
@@ -134,7 +162,7 @@ public final class QueueReader implements AutoCloseable {
         }
       }
     }
-    return new Polled(records, first, last, skipped);
+    return new Polled(queued == null ? records : queued.build(), first, last, skipped);
   }
 
   /** Commits {@code index}: everything up to it was accepted. Never moves backwards. */

@@ -1,6 +1,7 @@
 package dev.nodewatch.exporters.forward;
 
 import dev.nodewatch.collectors.queue.LogRecord;
+import dev.nodewatch.collectors.queue.QueuedRecords;
 import java.util.List;
 
 /**
@@ -12,7 +13,7 @@ import java.util.List;
 public record SinkBatch(String queueId, List<LogRecord> records, long firstIndex, long lastIndex, int from) {
 
   public SinkBatch {
-    records = List.copyOf(records);
+    records = records instanceof QueuedRecords ? records : List.copyOf(records); // already immutable, not held
   }
 
   /** Stable across retries and restarts: the queue, its documents and the part of them. */
@@ -33,6 +34,10 @@ public record SinkBatch(String queueId, List<LogRecord> records, long firstIndex
    * is a part of its own): a queue document larger than the sink's batch limits goes out in several requests.
    */
   public List<SinkBatch> parts(int maxRecords, long maxBytes) {
+    if (records instanceof QueuedRecords queued && queued.size() <= maxRecords && queued.storedBytes() >= 0
+        && queued.storedBytes() <= maxBytes) {
+      return List.of(this); // the poll kept to the limits: only a document larger than them needs its records read
+    }
     List<SinkBatch> parts = null; // only made when the batch is cut: most are not
     int start = 0;
     long bytes = 0;

@@ -3,6 +3,8 @@ package dev.nodewatch.exporters.forward;
 import dev.nodewatch.collectors.queue.DeadLetterQueue;
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.QueueReader;
+import dev.nodewatch.collectors.queue.QueueRereader;
+import dev.nodewatch.collectors.queue.QueuedRecords;
 import dev.nodewatch.collectors.runtime.Component;
 import dev.nodewatch.collectors.runtime.LoopThread;
 import dev.nodewatch.collectors.runtime.RateLimitedLog;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * the tailer pauses. Records the sink refuses for good go to the dead-letter queue with the reason; a batch refused
  * as a whole is split in halves until the refused records are found, so the good ones around them are delivered.
  * Delivery is at least once: a crash between sending and acknowledging sends those batches again.
+ *
+ * <p>A batch's records are not held while it is in flight: each sender polls {@link QueuedRecords}, read from the
+ * queue through the sender's own {@link QueueRereader} as the sink encodes them, and read again for a retry. A
+ * batch retried for longer than {@code queue.max_age} finds its records deleted: they are counted as
+ * {@code expired}, as the queue counts the files it expired.
  *
  * <p>Its parts, each with its own test: {@link Backoff} (full jitter, Retry-After), {@link InOrderAcks} (the
  * acknowledgement order), {@link DeadLetterWriter} (entries for what was refused), {@link SinkHealth} (checks and
@@ -159,6 +166,8 @@ public final class SinkPipeline implements Component {
   }
 
   private void run(Sender sender) {
+    // the records of this sender's batches are read through it, on this thread, when the sink reads them
+    QueueRereader rereader = reader.rereader();
     try {
       if (!health.awaitFirstCheck(sender.loop)) {
         return;
@@ -170,7 +179,7 @@ public final class SinkPipeline implements Component {
         synchronized (polling) {
           QueueReader.Polled polled;
           try {
-            polled = reader.poll(config.batch().maxEvents(), config.batch().maxBytes().bytes());
+            polled = reader.poll(config.batch().maxEvents(), config.batch().maxBytes().bytes(), rereader);
           } catch (RuntimeException e) {
             // a queue file expired under the reader, or a document it cannot decode: counted, logged, tried again
             metrics.failed("queue_read", 0);
@@ -202,6 +211,7 @@ public final class SinkPipeline implements Component {
         acks.done(batch);
       }
     } finally {
+      rereader.close();
       sender.close();
     }
   }
@@ -251,6 +261,13 @@ public final class SinkPipeline implements Component {
     while (true) {
       try {
         return deliver(sender, batch, 0);
+      } catch (QueueRereader.QueueDocumentGone e) {
+        // retried for longer than the queue keeps records: counted as the queue's other expired records are
+        metrics.failed("expired", batch.size());
+        lastError = e.getMessage();
+        errors.error("expired", "sink " + name + " gave up on a batch of " + batch.size() + " records: "
+            + e.getMessage(), null);
+        return true;
       } catch (RuntimeException | Error e) {
         metrics.failed("error", batch.size());
         lastError = e.toString();
@@ -321,6 +338,8 @@ public final class SinkPipeline implements Component {
               + " records (" + e.reason() + "); retrying: " + e.getMessage(), null);
         }
         wait = backoff.next(e.kind() == SinkException.Kind.THROTTLED ? e.retryAfter() : null);
+      } catch (QueueRereader.QueueDocumentGone e) {
+        throw e; // no retry can bring it back
       } catch (RuntimeException e) {
         // a fault in the sink itself: retried like an outage, so no record is lost to it
         metrics.request(System.nanoTime() - started);

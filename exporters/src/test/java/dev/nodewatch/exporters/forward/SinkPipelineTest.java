@@ -220,6 +220,60 @@ class SinkPipelineTest {
   }
 
   @Test
+  void aBatchRetriedForLongerThanTheQueueKeepsItsRecordsIsCountedExpiredAndTheNextOnesArrive() throws Exception {
+    net.openhft.chronicle.core.time.SetTimeProvider time = new net.openhft.chronicle.core.time.SetTimeProvider(
+        System.currentTimeMillis() * 1_000_000L).autoIncrement(0, TimeUnit.NANOSECONDS);
+    try (LogQueue aged = LogQueue.open(dir.resolve("aged"), new QueueConfig(ByteSize.parse("64MiB"), WhenFull.BLOCK,
+        Duration.ofMinutes(2)), "node-a", 1 << 20, time)) {
+      LogSource source = new LogSource(new FileIdentity(1, 9, 3, 4), "/var/log/pods/ns_p_u/c/0.log", "ns", "p", "u",
+          "c", "id", 0, Map.of());
+      for (int b = 0; b < 2; b++) {
+        LogQueue.Batch batch = aged.batch(source);
+        for (int i = 0; i < 10; i++) {
+          batch.add(1_000L, false, false, false, b * 100L + i, "old " + (b * 10 + i));
+        }
+        aged.append(batch, b * 100L + 10);
+        time.advanceMillis(6_000); // a file each: the second read leaves no part of the first mapped
+      }
+      Path out = dir.resolve("aged.ndjson");
+      AtomicInteger attempts = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+      SinkConfig config = config("file", null, null);
+      SinkPipeline pipeline = new SinkPipeline(config, aged.reader("file"), () -> new Faulty(new FileSink(out)) {
+        @Override
+        public List<Rejection> send(SinkBatch batch) throws SinkException {
+          if (down.get()) {
+            batch.records().forEach(LogRecord::message); // read, as a sink encoding its request would
+            attempts.incrementAndGet();
+            throw SinkException.retryable("http_5xx", "HTTP 503", null);
+          }
+          return real.send(batch);
+        }
+      }, deadLetters, new SinkMetrics(registry, "file"));
+      pipeline.start();
+      try {
+        await(() -> attempts.get() >= 2);
+        time.advanceMillis(TimeUnit.MINUTES.toMillis(3)); // the batch's file is now older than max_age
+        LogQueue.Batch newer = aged.batch(source);
+        newer.add(2_000L, false, false, false, 500, "new");
+        aged.append(newer, 510);
+        aged.maintain();
+        assertThat(aged.expiredFiles()).isPositive();
+        down.set(false);
+
+        await(() -> pipeline.metrics().sentEvents() > 0);
+        assertThat(pipeline.metrics().sentEvents()).isEqualTo(1);
+        assertThat(pipeline.metrics().failedEvents()).containsEntry("expired", 20.0);
+        assertThat(pipeline.lastError()).contains("queue.max_age");
+        assertThat(Files.readAllLines(out)).singleElement().asString().contains("\"message\":\"new\"");
+        await(() -> aged.reader("file").lagDocuments() == 0);
+      } finally {
+        pipeline.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
   void aThrottlingSinkIsLeftAloneForTheTimeItAskedFor() throws Exception {
     Path out = dir.resolve("throttled.ndjson");
     List<Long> attempts = new CopyOnWriteArrayList<>();
