@@ -5,7 +5,8 @@ Scenarios:
   throughput  the agent, started by bin/nodewatch with its production flags, tails the same generated CRI files as
               bench/logs.py (2M lines of ~200 bytes, one file) from the beginning and ships them. Throughput is
               lines / (agent ready -> the sink has had every line accepted, per /debug/sinks); CPU is the agent's
-              user+system time over that span per GiB of log read; peak RSS is the agent's VmHWM.
+              user+system time over that span per GiB of log read; peak RSS is the agent's VmHWM; gc_share is
+              the agent's GC pauses over that span (its jvm_gc_pause_seconds) per CPU second.
   latency     a writer appends lines at --rate lines/s for --warmup + --seconds while /debug/sinks is polled every
               5 ms; a line's delay is from its write to the first poll that shows the sink accepted it (one file,
               one sender: lines are accepted in order). Resolution about 5-10 ms. The first --warmup seconds are
@@ -157,7 +158,9 @@ def throughput(args):
     try:
         agent = logs.Agent(work, logs.config(work, os.path.join(base, "containers", "*.log"), sinks))
         try:
+            gc, vm = agent.gc_seconds(), agent.vm_thread_cpu_seconds()
             elapsed, cpu, rss = agent.measure_until(lambda: sent(agent), args.lines)
+            gc, vm = agent.gc_seconds() - gc, agent.vm_thread_cpu_seconds() - vm
         finally:
             agent.stop()
     finally:
@@ -166,7 +169,8 @@ def throughput(args):
     print(json.dumps({"scenario": "throughput", "sink": args.sink, "compression": args.compression,
                       "concurrency": args.concurrency,
                       "lines": args.lines, "seconds": round(elapsed, 2), "lines_per_s": round(args.lines / elapsed),
-                      "cpu_s": round(cpu, 2), "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1)}))
+                      "cpu_s": round(cpu, 2), "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1),
+                      "gc_share": round(gc / cpu, 3), "gc_cpu_share": round(vm / cpu, 3)}))
 
 
 def latency(args):

@@ -125,6 +125,27 @@ class Agent:
         body = urllib.request.urlopen(f"http://127.0.0.1:{self.port}/debug/queue", timeout=5).read()
         return json.loads(body)["records_appended"]
 
+    def gc_seconds(self):
+        """The agent's GC pauses so far, in seconds, from its own jvm_gc_pause_seconds (Micrometer) on /metrics."""
+        self.stdout.seek(0)
+        port = re.search(r"serving \\?/metrics [^\"]*?:(\d+)\"", self.stdout.read()).group(1)
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read().decode()
+        return sum(float(line.rsplit(" ", 1)[1]) for line in body.splitlines()
+                   if line.startswith("jvm_gc_pause_seconds_sum"))
+
+    def vm_thread_cpu_seconds(self):
+        """CPU time of the JVM's "VM Thread", which runs the serial collector's pauses (and little else)."""
+        for task in os.listdir(f"/proc/{self.proc.pid}/task"):
+            try:
+                with open(f"/proc/{self.proc.pid}/task/{task}/stat") as f:
+                    stat = f.read()
+            except FileNotFoundError:
+                continue
+            if "(VM Thread)" in stat:
+                fields = stat.rsplit(")", 1)[1].split()
+                return (int(fields[11]) + int(fields[12])) / TICKS
+        return 0.0
+
     def cpu_seconds(self):
         with open(f"/proc/{self.proc.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()

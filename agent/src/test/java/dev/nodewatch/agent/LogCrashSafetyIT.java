@@ -2,6 +2,7 @@ package dev.nodewatch.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nodewatch.exporters.sink.clickhouse.ClickHouseServer;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * The agent as a child process tailing a file that a writer keeps appending numbered CRI lines to, shipping them to
@@ -55,6 +57,7 @@ class LogCrashSafetyIT {
 
   @Test
   void everyLineReachesARealKafkaBrokerThroughFiveKills() throws Exception {
+    quietBroker();
     try (KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"))) {
       Path config = config("""
             - name: kafka
@@ -188,6 +191,16 @@ class LogCrashSafetyIT {
     assertThat(missing(counts)).as("lines missing after %d kills; the last run's log: %s", crashes, lastRun)
         .isZero();
     assertThat(duplicates).isLessThanOrEqualTo(crashes * BATCH);
+  }
+
+  /**
+   * The broker runs in this JVM, where the agent's logging is set up: its partition and state-change chatter (a few
+   * hundred lines at INFO) would bury the test log. The agent's own logging quiets only the Kafka client.
+   */
+  private static void quietBroker() {
+    for (String name : List.of("kafka", "state.change.logger", "org.apache.kafka")) {
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(name)).setLevel(Level.WARN);
+    }
   }
 
   private static KafkaConsumer<byte[], byte[]> consumer(KafkaBroker broker) {

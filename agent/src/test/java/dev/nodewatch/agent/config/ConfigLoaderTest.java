@@ -113,7 +113,7 @@ class ConfigLoaderTest {
     assertThat(config.nodeName()).isEqualTo("host-x");
     assertThat(config.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.logs().format()).isEqualTo(LogFormat.AUTO);
-    assertThat(config.logs().maxLineBytes().bytes()).isEqualTo(1024 * 1024);
+    assertThat(config.logs().maxLineBytes().bytes()).isEqualTo(256 * 1024);
     assertThat(config.queue().whenFull()).isEqualTo(WhenFull.BLOCK);
     assertThat(config.debug().address()).isPresent();
   }

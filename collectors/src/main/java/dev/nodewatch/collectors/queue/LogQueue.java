@@ -47,8 +47,11 @@ public final class LogQueue implements AutoCloseable {
     }
   }
   private static final long POSITIONS_MOVE_AFTER_MILLIS = 60_000;
-  /** Mapped blocks count in RSS: 4 MiB keeps the mapped part small (64 MiB, the default, added ~150 MB RSS). */
-  private static final long MIN_BLOCK_SIZE = 4L << 20;
+  /**
+   * Mapped blocks count in RSS: 1 MiB (for the default 256 KiB lines) keeps the mapped part small (64 MiB, the
+   * default, added ~150 MB RSS; 4 MiB, about 8 MiB at full speed).
+   */
+  private static final long MIN_BLOCK_SIZE = 1L << 20;
 
   private final SingleChronicleQueue queue;
   private final QueueConfig config;
@@ -77,6 +80,8 @@ public final class LogQueue implements AutoCloseable {
    */
   private volatile int lastAppendedCycle = -1;
   private final AtomicLong appendedRecords = new AtomicLong();
+  /** Written by the appending thread only; what the readers' lags are counted against. */
+  private volatile AppendedTotals appendedTotals;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong appendedBatches = new AtomicLong();
   private final AtomicLong deletedFiles = new AtomicLong();
@@ -94,6 +99,7 @@ public final class LogQueue implements AutoCloseable {
     this.id = storedId(queue);
     this.recovered = recover();
     this.bytesOnDisk = files.bytes();
+    this.appendedTotals = new AppendedTotals(lastIndex(), 0, 0);
   }
 
   /** Opens (or creates) the queue in {@code dir}, its roll cycles following the system clock. */
@@ -115,7 +121,7 @@ public final class LogQueue implements AutoCloseable {
    * Opens (or creates) the queue in {@code dir}.
    *
    * @param maxRecordBytes the longest message a record may have ({@code logs.max_line_bytes}): Chronicle takes
-   *     documents of up to a quarter of its block size, so blocks grow beyond 4 MiB only for longer lines (mapped
+   *     documents of up to a quarter of its block size, so blocks grow beyond 1 MiB only for longer lines (mapped
    *     blocks count in RSS). A record that would not fit with its batch's header is cut to fit, flagged truncated.
    * @param time the clock that picks roll cycles
    */
@@ -204,8 +210,10 @@ public final class LogQueue implements AutoCloseable {
 
   /** Completes a batch with the position it advances its file to: records and position become visible together. */
   public void append(Batch batch, long resumeOffset) {
+    long size;
     try {
       QueueDocuments.endBatch(batch.bytes, resumeOffset, batch.lines);
+      size = batch.bytes.writePosition() - batch.start;
       batch.document.close();
     } catch (RuntimeException | Error e) {
       batch.document.rollbackOnClose();
@@ -215,8 +223,9 @@ public final class LogQueue implements AutoCloseable {
     }
     appendedRecords.addAndGet(batch.lines);
     appendedBatches.incrementAndGet();
-    lastAppendedCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
-    long size = batch.bytes.writePosition() - batch.start;
+    long index = appender.lastIndexAppended();
+    appendedTotals = appendedTotals.plus(index, size, batch.lines);
+    lastAppendedCycle = queue.rollCycle().toCycle(index);
     long after = appendedSinceCheck.addAndGet(size);
     if (after >= headroom && after - size < headroom) {
       diskFullEvents.incrementAndGet();
@@ -244,8 +253,11 @@ public final class LogQueue implements AutoCloseable {
   /** Writes every tailed file's position; the tailer calls this periodically and before retention. */
   public void appendPositions(Collection<FilePosition> positions) {
     QueueDocuments.writePositions(positionsBuffer, positions);
+    long size = positionsBuffer.readRemaining();
     write(positionsBuffer);
-    positionsCycle = queue.rollCycle().toCycle(appender.lastIndexAppended());
+    long index = appender.lastIndexAppended();
+    appendedTotals = appendedTotals.plus(index, size, 0);
+    positionsCycle = queue.rollCycle().toCycle(index);
     lastAppendedCycle = positionsCycle;
   }
 
@@ -285,7 +297,8 @@ public final class LogQueue implements AutoCloseable {
 
   /** The named reader for one sink, created on first use; its position survives restarts. */
   public QueueReader reader(String name) {
-    return readers.computeIfAbsent(name, n -> new QueueReader(n, queue, queue.indexForId("reader." + n), node, id));
+    return readers.computeIfAbsent(name,
+        n -> new QueueReader(n, queue, queue.indexForId("reader." + n), node, id, this::appendedTotals));
   }
 
   /**
@@ -338,7 +351,7 @@ public final class LogQueue implements AutoCloseable {
       keepFrom = Math.min(keepFrom, lastAppendedCycle);
     }
     for (QueueReader reader : readers.values()) {
-      // before any file goes: a lag counter must pass the documents of a file while it is there to count them
+      // before any file goes: a reader counting its lag from the queue (its first round) must find what it owes
       reader.refreshLag();
     }
     int expired = 0;
@@ -443,6 +456,11 @@ public final class LogQueue implements AutoCloseable {
 
   public long bytesOnDisk() {
     return bytesOnDisk;
+  }
+
+  /** What this process appended, for the readers' lags (and tests). */
+  AppendedTotals appendedTotals() {
+    return appendedTotals;
   }
 
   public long appendedRecords() {

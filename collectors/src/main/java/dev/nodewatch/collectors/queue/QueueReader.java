@@ -2,6 +2,7 @@ package dev.nodewatch.collectors.queue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -28,24 +29,12 @@ public final class QueueReader implements AutoCloseable {
   private ExcerptTailer tailer;
   /** A copy of the document a lazy poll checks; reused, as polls take turns. */
   private byte[] checked = new byte[64 * 1024];
-  /** Counts what was appended, from where this reader started; only {@link #refreshLag} uses it. */
-  private final Counter appended = new Counter();
-  /** Counts what was acknowledged, from the same start, following the committed index. */
-  private final Counter acknowledged = new Counter();
-  private volatile long lagEvents;
-  private volatile long lagBytes;
+  private final ReaderLag lag;
 
-  /** A tailer walking forward over documents, adding up their bytes and records. */
-  private static final class Counter {
-    ExcerptTailer tailer;
-    long bytes;
-    long events;
-    /** The index of the last document counted; -1 before the first. */
-    long last = -1;
-  }
-
-  QueueReader(String name, SingleChronicleQueue queue, LongValue committed, String node, String queueId) {
+  QueueReader(String name, SingleChronicleQueue queue, LongValue committed, String node, String queueId,
+      Supplier<AppendedTotals> appended) {
     this.name = name;
+    this.lag = new ReaderLag(this, appended);
     this.queueId = queueId;
     this.queue = queue;
     this.committed = committed;
@@ -128,6 +117,7 @@ public final class QueueReader implements AutoCloseable {
         Bytes<?> in = dc.wire().bytes();
         long size = in.readRemaining();
         long start = in.readPosition();
+        int documentRecords = ReaderLag.recordsIn(in);
         try {
           if (size > 0 && in.readByte() == QueueDocuments.BATCH) {
             QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
@@ -157,6 +147,7 @@ public final class QueueReader implements AutoCloseable {
         }
         bytes += size;
         last = dc.index();
+        lag.passed(last, size, documentRecords);
         if (first < 0) {
           first = last;
         }
@@ -170,44 +161,18 @@ public final class QueueReader implements AutoCloseable {
     committed.setMaxValue(index);
   }
 
-  /**
-   * Updates {@link #lagEvents} and {@link #lagBytes}: walks the documents appended and acknowledged since the last
-   * call, reading only each document's size and its record count at its end, so each document is visited twice in
-   * all, and nothing is remembered per document. Called by the queue's maintenance, from one thread.
-   */
+  /** Updates {@link #lagEvents} and {@link #lagBytes} ({@link ReaderLag}); called by the queue's maintenance. */
   void refreshLag() {
-    if (appended.tailer == null) {
-      long from = committedIndex(); // read once: both counters must start at the same document
-      appended.tailer = startingTailer(from, false);
-      acknowledged.tailer = startingTailer(from, false);
-    }
-    count(appended, Long.MAX_VALUE);
-    count(acknowledged, committedIndex());
-    if (acknowledged.last == appended.last) {
-      // both counters have passed the same documents, so nothing is owed: whatever they counted before they met
-      // (one started elsewhere) must not stay in the lag for good
-      acknowledged.bytes = appended.bytes;
-      acknowledged.events = appended.events;
-    }
-    lagEvents = Math.max(0, appended.events - acknowledged.events);
-    lagBytes = Math.max(0, appended.bytes - acknowledged.bytes);
+    lag.refresh();
   }
 
   /**
-   * Forgets the counts, so the next {@link #refreshLag} counts again from the committed index. Needed when
+   * Counts the lag again from the committed index at the next {@link #refreshLag}. Needed when
    * {@code queue.max_age} deleted files this reader had not passed: their documents were counted as appended but
    * will never be acknowledged, and would stay in the lag (and keep the queue full) for good.
    */
   void resetLag() {
-    for (Counter counter : new Counter[] {appended, acknowledged}) {
-      if (counter.tailer != null) {
-        counter.tailer.close();
-        counter.tailer = null;
-      }
-      counter.bytes = 0;
-      counter.events = 0;
-      counter.last = -1;
-    }
+    lag.reset();
   }
 
   /**
@@ -217,7 +182,7 @@ public final class QueueReader implements AutoCloseable {
    *
    * @param report whether to log a resume that had to search (the poll's tailer; not the lag counters')
    */
-  private ExcerptTailer startingTailer(long index, boolean report) {
+  ExcerptTailer startingTailer(long index, boolean report) {
     ExcerptTailer t = queue.createTailer();
     if (index <= 0) {
       return t.toStart(); // never acknowledged: everything is owed
@@ -251,25 +216,6 @@ public final class QueueReader implements AutoCloseable {
     return t;
   }
 
-  private void count(Counter counter, long upToIndex) {
-    stepOverDeletedCycle(counter.tailer);
-    while (true) {
-      try (DocumentContext dc = counter.tailer.readingDocument()) {
-        if (!dc.isPresent()) {
-          return;
-        }
-        if (dc.index() > upToIndex) {
-          dc.rollbackOnClose();
-          return;
-        }
-        counter.last = dc.index();
-        Bytes<?> in = dc.wire().bytes();
-        counter.bytes += in.readRemaining();
-        counter.events += recordsIn(in);
-      }
-    }
-  }
-
   /**
    * A tailer left at the end of a file that retention has deleted since (every reader had passed it) goes to the
    * oldest file left, which holds the next document: Chronicle would find it too, but only after logging an ERROR
@@ -283,19 +229,14 @@ public final class QueueReader implements AutoCloseable {
   }
 
   /** The records of a batch document, read from its end without decoding it; 0 for any other document. */
-  private static int recordsIn(Bytes<?> in) {
-    return in.readRemaining() > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH
-        ? in.readInt(in.readLimit() - 4) : 0;
-  }
-
   /** Bytes of queue documents appended after the committed index, as of the last {@link #refreshLag}. */
   public long lagBytes() {
-    return lagBytes;
+    return lag.bytes();
   }
 
   /** Records appended after the committed index, as of the last {@link #refreshLag}. */
   public long lagEvents() {
-    return lagEvents;
+    return lag.records();
   }
 
   /** The last acknowledged index; 0 before the first acknowledgement. */
@@ -327,7 +268,7 @@ public final class QueueReader implements AutoCloseable {
           if (!dc.isPresent()) {
             return false;
           }
-          if (recordsIn(dc.wire().bytes()) > 0) {
+          if (ReaderLag.recordsIn(dc.wire().bytes()) > 0) {
             return true;
           }
         }
@@ -351,7 +292,9 @@ public final class QueueReader implements AutoCloseable {
 
   private ExcerptTailer tailer() {
     if (tailer == null) {
-      tailer = startingTailer(committedIndex(), true);
+      long from = committedIndex();
+      tailer = startingTailer(from, true);
+      lag.pollingFrom(from);
       // a pipeline with several senders polls from each of them in turn, one at a time (under its lock)
       tailer.singleThreadedCheckDisabled(true);
     }
@@ -363,6 +306,5 @@ public final class QueueReader implements AutoCloseable {
     if (tailer != null) {
       tailer.close();
     }
-    resetLag();
   }
 }

@@ -78,6 +78,27 @@ class LogQueueTest {
   }
 
   @Test
+  void documentsOfAQueueMadeForLongerLinesAreReadWithTheSmallerBlocksOfShorterOnes() throws Exception {
+    // an agent upgraded from the 1 MiB default (4 MiB blocks) to 256 KiB (1 MiB blocks) on the same data directory:
+    // its 1 MiB documents straddle the new blocks, and must still be read, eagerly and lazily
+    String[] large = {"a".repeat(900_000), "b".repeat(700_000), "c".repeat(950_000)};
+    try (LogQueue queue = LogQueue.open(dir, config, "node-1", 1 << 20, time)) {
+      for (int i = 0; i < large.length; i++) {
+        LogQueue.Batch batch = queue.batch(source(FILE_A));
+        batch.add(i, false, false, false, i, large[i]);
+        queue.append(batch, i + 1);
+      }
+    }
+    try (LogQueue queue = LogQueue.open(dir, config, "node-1", 256 * 1024, time)) {
+      assertThat(queue.reader("eager").poll(10).records()).extracting(LogRecord::message).containsExactly(large);
+      try (QueueRereader rereader = queue.reader("lazy").rereader()) {
+        List<LogRecord> lazy = queue.reader("lazy").poll(10, Long.MAX_VALUE, rereader).records();
+        assertThat(lazy).extracting(LogRecord::message).containsExactly(large);
+      }
+    }
+  }
+
+  @Test
   void positionsAfterRestartAreTheLastSnapshotUpdatedByLaterBatches() throws Exception {
     try (LogQueue queue = open()) {
       assertThat(queue.recoveredPositions()).isEmpty();
