@@ -2,7 +2,7 @@
 # The container scrape benchmark (bench/containers.sh) for two builds in turns, so a change is judged against the
 # same minutes of this noisy machine: BASE (a commit, built in a temporary worktree) and the working tree.
 # Usage: bench/containers-pairs.sh BASE [pairs=5] [iterations=100] [containers=1000]
-# Prints the steady row of each run, base first in each pair.
+# Prints the steady row of each run; the base runs first in odd pairs, second in even ones.
 set -eu
 cd "$(dirname "$0")/.."
 base=$1
@@ -20,7 +20,10 @@ done
 # the collectors module comes from each build's own classes, not from the installed jar
 deps=$(tr ':' '\n' < exporters/target/bench.classpath | grep -v nodewatch-collectors | paste -sd: -)
 for i in $(seq 1 "$pairs"); do
-  for build in "$work/base" "$PWD"; do
+  # odd pairs start with the base, even pairs with the new build: the first run of a sitting tends to be the fastest
+  order="$work/base $PWD"
+  [ $((i % 2)) -eq 0 ] && order="$PWD $work/base"
+  for build in $order; do
     label=new
     [ "$build" = "$work/base" ] && label=base
     printf '%s ' "$label"

@@ -3,7 +3,7 @@
 # minutes of this noisy machine: BASE (a commit, built in a temporary worktree) and the working tree, each started
 # through its own bin/nodewatch with its own jar, on the same generated files.
 # Usage: [BENCH_ARGS="--lines 10000000"] bench/logs-pairs.sh BASE [pairs=3] [scenario...=one hundred]
-# Prints one JSON line per run, prefixed with base or new, base first in each pair.
+# Prints one JSON line per run, prefixed with base or new; the base runs first in odd pairs, second in even ones.
 set -eu
 cd "$(dirname "$0")/.."
 base=$1
@@ -18,7 +18,10 @@ for dir in "$work/base" .; do
 done
 for i in $(seq 1 "$pairs"); do
   for scenario in $scenarios; do
-    for build in "$work/base" "$PWD"; do
+    # odd pairs start with the base, even pairs with the new build: the first run of a sitting tends to be the fastest
+    order="$work/base $PWD"
+    [ $((i % 2)) -eq 0 ] && order="$PWD $work/base"
+    for build in $order; do
       label=new
       [ "$build" = "$work/base" ] && label=base
       printf '%s ' "$label"
