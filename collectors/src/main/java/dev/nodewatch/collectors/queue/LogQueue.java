@@ -79,8 +79,7 @@ public final class LogQueue implements AutoCloseable {
    * (on its own thread) never deletes it, even when every reader has passed what it holds so far.
    */
   private volatile int lastAppendedCycle = -1;
-  private final AtomicLong appendedRecords = new AtomicLong();
-  /** Written by the appending thread only; what the readers' lags are counted against. */
+  /** Written by the appending thread only; what the readers' lags are counted against, and the records appended. */
   private volatile AppendedTotals appendedTotals;
   private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private final AtomicLong appendedBatches = new AtomicLong();
@@ -221,7 +220,6 @@ public final class LogQueue implements AutoCloseable {
       throw e instanceof Error error ? new IllegalStateException("the queue refused a write", error)
           : (RuntimeException) e;
     }
-    appendedRecords.addAndGet(batch.lines);
     appendedBatches.incrementAndGet();
     long index = appender.lastIndexAppended();
     appendedTotals = appendedTotals.plus(index, size, batch.lines);
@@ -464,7 +462,7 @@ public final class LogQueue implements AutoCloseable {
   }
 
   public long appendedRecords() {
-    return appendedRecords.get();
+    return appendedTotals.records();
   }
 
   public long appendedBatches() {

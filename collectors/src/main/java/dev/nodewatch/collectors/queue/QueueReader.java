@@ -228,7 +228,6 @@ public final class QueueReader implements AutoCloseable {
     }
   }
 
-  /** The records of a batch document, read from its end without decoding it; 0 for any other document. */
   /** Bytes of queue documents appended after the committed index, as of the last {@link #refreshLag}. */
   public long lagBytes() {
     return lag.bytes();

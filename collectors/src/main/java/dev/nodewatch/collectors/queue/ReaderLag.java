@@ -179,7 +179,7 @@ final class ReaderLag {
     countedUpTo = first >= 0 ? first - 1 : Math.max(from, start.lastIndex());
   }
 
-  /** The records a document holds: a batch's count, in its last bytes; none in a positions document. */
+  /** The records a document holds: a batch's count, read from its last bytes without decoding it; 0 for any other. */
   static int recordsIn(Bytes<?> in) {
     return in.readRemaining() > QueueDocuments.END_BYTES && in.readByte(in.readPosition()) == QueueDocuments.BATCH
         ? in.readInt(in.readLimit() - 4) : 0;
