@@ -96,9 +96,10 @@ public final class LogQueue implements AutoCloseable {
     this.node = node;
     this.files = new CycleFiles(queue.file().toPath(), queue.rollCycle());
     this.id = storedId(queue);
-    this.recovered = recover();
+    Recovery recovery = recover();
+    this.recovered = recovery.positions();
     this.bytesOnDisk = files.bytes();
-    this.appendedTotals = new AppendedTotals(lastIndex(), 0, 0);
+    this.appendedTotals = new AppendedTotals(recovery.lastIndex(), 0, 0);
   }
 
   /** Opens (or creates) the queue in {@code dir}, its roll cycles following the system clock. */
@@ -149,8 +150,12 @@ public final class LogQueue implements AutoCloseable {
     return recovered;
   }
 
-  private List<FilePosition> recover() {
+  /** What a start finds in the queue: each file's stored position, and the index of the last document (-1: none). */
+  private record Recovery(List<FilePosition> positions, long lastIndex) {}
+
+  private Recovery recover() {
     Map<FileIdentity, FilePosition> positions = new HashMap<>();
+    long last = -1;
     long replayFrom = -1;
     try (ExcerptTailer backwards = queue.createTailer().direction(TailerDirection.BACKWARD).toEnd()) {
       while (replayFrom < 0) {
@@ -176,6 +181,7 @@ public final class LogQueue implements AutoCloseable {
           if (!dc.isPresent()) {
             break;
           }
+          last = dc.index(); // the replay reads to the end: no second search for the last index
           Bytes<?> in = dc.wire().bytes();
           if (in.readRemaining() > 0 && in.readByte() == QueueDocuments.BATCH) {
             QueueDocuments.BatchHeader header = QueueDocuments.readBatchHeader(in);
@@ -185,7 +191,7 @@ public final class LogQueue implements AutoCloseable {
         }
       }
     }
-    return List.copyOf(positions.values());
+    return new Recovery(List.copyOf(positions.values()), last);
   }
 
   /**
