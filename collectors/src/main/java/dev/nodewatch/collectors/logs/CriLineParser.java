@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.logs;
 
-import java.util.Arrays;
 
 /**
  * The CRI log format that containerd and CRI-O write: {@code <RFC3339Nano> <stdout|stderr> <tags> <message>}, where
@@ -37,7 +36,7 @@ final class CriLineParser implements LineParser {
       return LogLine.malformed(line, from, to, nowNanos);
     }
     int messageStart = Math.min(tagEnd + 1, to);
-    return new LogLine(timestamp, stream, partial, Arrays.copyOfRange(line, messageStart, to), false);
+    return new LogLine(timestamp, stream, partial, line, messageStart, to, false);
   }
 
 

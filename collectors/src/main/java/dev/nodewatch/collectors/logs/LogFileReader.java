@@ -151,8 +151,7 @@ final class LogFileReader {
       out.completesOlderParts();
     }
     if (truncated && !joined.truncated()) {
-      joined = new JoinedLine(joined.timestampNanos(), joined.stream(), joined.messageUtf8(), true,
-          joined.malformed());
+      joined = joined.asTruncated();
     }
     if (file.multiline == null) {
       out.emit(joined, recordOffset);

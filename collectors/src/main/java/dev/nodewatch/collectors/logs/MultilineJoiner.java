@@ -15,15 +15,20 @@ final class MultilineJoiner {
   /** A record whose lines are complete, and where its first line starts in the file. */
   record Record(JoinedLine line, long offset) {}
 
+  /** The first line's fields, not the line itself: its message may be a part of the read buffer. */
   private static final class Pending {
-    final JoinedLine first;
+    final long timestampNanos;
+    final LogStream stream;
+    final boolean malformed;
     final long offset;
     final StringBuilder text;
     boolean truncated;
     long lastAddedNanos;
 
     Pending(JoinedLine first, long offset, long now) {
-      this.first = first;
+      this.timestampNanos = first.timestampNanos();
+      this.stream = first.stream();
+      this.malformed = first.malformed();
       this.offset = offset;
       this.text = new StringBuilder(first.message());
       this.truncated = first.truncated();
@@ -31,8 +36,7 @@ final class MultilineJoiner {
     }
 
     Record complete() {
-      return new Record(new JoinedLine(first.timestampNanos(), first.stream(), text.toString(), truncated,
-          first.malformed()), offset);
+      return new Record(new JoinedLine(timestampNanos, stream, text.toString(), truncated, malformed), offset);
     }
   }
 

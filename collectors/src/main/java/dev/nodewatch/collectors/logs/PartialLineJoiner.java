@@ -33,26 +33,35 @@ public final class PartialLineJoiner {
   public JoinedLine accept(LogLine line) {
     Pending p = pending.get(line.stream());
     if (p == null && !line.partial()) {
-      byte[] message = line.message();
-      boolean truncated = message.length > maxLineBytes;
+      int length = line.messageLength();
+      boolean truncated = length > maxLineBytes;
       if (truncated) {
-        truncatedBytes += message.length - maxLineBytes;
+        truncatedBytes += length - maxLineBytes;
       }
-      return new JoinedLine(line.timestampNanos(), line.stream(),
-          Utf8.valid(message, Math.min(message.length, maxLineBytes)), truncated, line.malformed());
+      return joined(line.timestampNanos(), line.stream(), line.bytes(), line.messageStart(),
+          line.messageStart() + Math.min(length, maxLineBytes), truncated, line.malformed());
     }
     if (p == null) {
       p = new Pending();
       p.timestampNanos = line.timestampNanos();
       pending.put(line.stream(), p);
     }
-    append(p, line.message());
+    append(p, line.bytes(), line.messageStart(), line.messageLength());
     if (line.partial()) {
       return null;
     }
     pending.remove(line.stream());
-    return new JoinedLine(p.timestampNanos, line.stream(), Utf8.valid(p.bytes, p.length), p.truncated,
-        line.malformed());
+    // the parts' own array: a Pending is made per line and dropped here, so nothing writes to it again
+    return joined(p.timestampNanos, line.stream(), p.bytes, 0, p.length, p.truncated, line.malformed());
+  }
+
+  /** The line with {@code bytes[from, to)} as its message, in place when it is ASCII, as most lines are. */
+  private static JoinedLine joined(long timestampNanos, LogStream stream, byte[] bytes, int from, int to,
+      boolean truncated, boolean malformed) {
+    if (Utf8.ascii(bytes, from, to)) {
+      return new JoinedLine(timestampNanos, stream, bytes, from, to, truncated, malformed);
+    }
+    return new JoinedLine(timestampNanos, stream, Utf8.repaired(bytes, from, to), truncated, malformed);
   }
 
   /** Bytes left out of over-long lines since this joiner was made. */
@@ -70,12 +79,12 @@ public final class PartialLineJoiner {
     return !pending.isEmpty();
   }
 
-  private void append(Pending p, byte[] part) {
+  private void append(Pending p, byte[] bytes, int from, int length) {
     int room = maxLineBytes - p.length;
-    int take = Math.min(room, part.length);
-    if (take < part.length) {
+    int take = Math.min(room, length);
+    if (take < length) {
       p.truncated = true;
-      truncatedBytes += part.length - take;
+      truncatedBytes += length - take;
     }
     if (take <= 0) {
       return;
@@ -83,7 +92,7 @@ public final class PartialLineJoiner {
     if (p.length + take > p.bytes.length) {
       p.bytes = Arrays.copyOf(p.bytes, Math.min(maxLineBytes, Math.max(p.bytes.length * 2, p.length + take)));
     }
-    System.arraycopy(part, 0, p.bytes, p.length, take);
+    System.arraycopy(bytes, from, p.bytes, p.length, take);
     p.length += take;
   }
 }

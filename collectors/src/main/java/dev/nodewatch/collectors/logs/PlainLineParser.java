@@ -1,12 +1,11 @@
 package dev.nodewatch.collectors.logs;
 
-import java.util.Arrays;
 
 /** A plain text file: each line is a whole message on stdout, stamped with the time it was read. */
 final class PlainLineParser implements LineParser {
 
   @Override
   public LogLine parse(byte[] line, int from, int to, long nowNanos) {
-    return new LogLine(nowNanos, LogStream.STDOUT, false, Arrays.copyOfRange(line, from, to), false);
+    return new LogLine(nowNanos, LogStream.STDOUT, false, line, from, to, false);
   }
 }

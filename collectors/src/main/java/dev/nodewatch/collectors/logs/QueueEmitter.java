@@ -51,11 +51,13 @@ final class QueueEmitter {
       batch = queue.batch(file.source);
     }
     boolean stderr = line.stream() == LogStream.STDERR;
-    if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.messageUtf8())) {
+    if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.bytes(),
+        line.messageStart(), line.messageLength())) {
       // full: everything before this record is in the batch, except records still gathering parts or lines
       append(file.resumeBefore(offset));
       batch = queue.batch(file.source);
-      batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.messageUtf8());
+      batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.bytes(),
+          line.messageStart(), line.messageLength());
     }
   }
 

@@ -7,19 +7,20 @@ final class Utf8 {
 
   private Utf8() {}
 
-  /**
-   * {@code bytes} itself when it is ASCII (one pass, no copy); otherwise the bytes after decoding and encoding
-   * again, which replaces each invalid sequence (a cut character, a binary file) by U+FFFD and leaves valid UTF-8 as
-   * it was.
-   */
-  static byte[] valid(byte[] bytes, int length) {
+  /** Whether {@code bytes[from, to)} is ASCII, and so valid UTF-8 as it is (one pass, no copy). */
+  static boolean ascii(byte[] bytes, int from, int to) {
     int high = 0;
-    for (int i = 0; i < length; i++) {
+    for (int i = from; i < to; i++) {
       high |= bytes[i];
     }
-    if (high >= 0) {
-      return length == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, length);
-    }
-    return new String(bytes, 0, length, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+    return high >= 0;
+  }
+
+  /**
+   * {@code bytes[from, to)} decoded and encoded again, which replaces each invalid sequence (a cut character, a
+   * binary file) by U+FFFD and leaves valid UTF-8 as it was.
+   */
+  static byte[] repaired(byte[] bytes, int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
   }
 }

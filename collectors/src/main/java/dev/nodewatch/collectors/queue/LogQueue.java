@@ -545,19 +545,24 @@ public final class LogQueue implements AutoCloseable {
     /** {@link #add(long, boolean, boolean, boolean, long, String)} for a message already in valid UTF-8. */
     public boolean add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
         byte[] utf8) {
+      return add(timestampNanos, stderr, truncated, malformed, offset, utf8, 0, utf8.length);
+    }
+
+    /** The same, for a message of valid UTF-8 that is {@code length} bytes of {@code utf8} from {@code from}. */
+    public boolean add(long timestampNanos, boolean stderr, boolean truncated, boolean malformed, long offset,
+        byte[] utf8, int from, int length) {
       long room = limit - bytes.writePosition() - QueueDocuments.LINE_OVERHEAD;
-      int length = utf8.length;
       if (length > room) {
         if (lines > 0) {
           return false;
         }
         length = (int) Math.max(0, room);
-        while (length > 0 && (utf8[length] & 0xC0) == 0x80) {
+        while (length > 0 && (utf8[from + length] & 0xC0) == 0x80) {
           length--; // not inside a multi-byte character
         }
         truncated = true;
       }
-      QueueDocuments.writeLine(bytes, timestampNanos, stderr, truncated, malformed, offset, utf8, length);
+      QueueDocuments.writeLine(bytes, timestampNanos, stderr, truncated, malformed, offset, utf8, from, length);
       lines++;
       return true;
     }

@@ -62,4 +62,18 @@ class MultilineJoinerTest {
       assertThat(r.line().truncated()).isTrue();
     });
   }
+
+  @Test
+  void aRecordKeepsItsFirstLineWhenTheReadBufferItCameFromIsReused() {
+    byte[] buffer = "2026-11-25 10:00:00 first".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    joiner.accept(new JoinedLine(7, LogStream.STDOUT, buffer, 0, buffer.length, false, false), 0, 0,
+        (line, at) -> records.add(new MultilineJoiner.Record(line, at)));
+    java.util.Arrays.fill(buffer, (byte) 'x'); // the tailer's next read
+    accept(LogStream.STDOUT, "  second", 30, 0);
+    joiner.flush(0, true, (line, at) -> records.add(new MultilineJoiner.Record(line, at)));
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.line().timestampNanos()).isEqualTo(7);
+      assertThat(r.line().message()).isEqualTo("2026-11-25 10:00:00 first\n  second");
+    });
+  }
 }

@@ -49,4 +49,30 @@ class PartialLineJoinerTest {
     JoinedLine line = joiner.accept(new LogLine(1, LogStream.STDOUT, false, bytes, false));
     assertThat(line.message()).isEqualTo("a\uFFFDb\uFFFD");
   }
+
+  @Test
+  void aWholeAsciiLineIsPassedOnInPlaceAndAPartIsCopiedBeforeTheBufferIsReused() {
+    PartialLineJoiner joiner = new PartialLineJoiner(64);
+    byte[] buffer = "xx stdout F hello".getBytes(StandardCharsets.US_ASCII);
+    JoinedLine whole = joiner.accept(new LogLine(1, LogStream.STDOUT, false, buffer, 12, buffer.length, false));
+    assertThat(whole.bytes()).isSameAs(buffer); // no copy per line: the queue copies it from the read buffer
+    assertThat(whole.message()).isEqualTo("hello");
+
+    byte[] read = "first part|".getBytes(StandardCharsets.US_ASCII);
+    assertThat(joiner.accept(new LogLine(2, LogStream.STDOUT, true, read, 0, 10, false))).isNull();
+    // the next read overwrites the buffer the part was in; the pending part must not change with it
+    System.arraycopy("rest      |".getBytes(StandardCharsets.US_ASCII), 0, read, 0, read.length);
+    assertThat(joiner.accept(new LogLine(3, LogStream.STDOUT, false, read, 0, 4, false)))
+        .isEqualTo(new JoinedLine(2, LogStream.STDOUT, "first partrest", false, false));
+  }
+
+  @Test
+  void aWholeLineWithInvalidUtf8GetsItsOwnBytesAndLeavesTheBufferAsItWas() {
+    PartialLineJoiner joiner = new PartialLineJoiner(64);
+    byte[] buffer = {'>', 'a', (byte) 0xFF, '<'};
+    JoinedLine line = joiner.accept(new LogLine(1, LogStream.STDOUT, false, buffer, 1, 3, false));
+    assertThat(line.bytes()).isNotSameAs(buffer);
+    assertThat(line.message()).isEqualTo("a\uFFFD");
+    assertThat(buffer).containsExactly('>', 'a', (byte) 0xFF, '<');
+  }
 }
