@@ -17,10 +17,10 @@ final class KafkaProducerSettings {
     p.put("compression.type", config.compression());
     p.put("linger.ms", "5");
     // The producer keeps every batch buffer it has made (batch.size each, pooled for reuse) up to buffer.memory,
-    // in the old generation for good; a 10,000-record batch sent ahead of the broker fills that. 8 MiB of 256 KiB
-    // buffers held 5-6 MiB more heap at full speed than 2 MiB of 64 KiB ones, which are as many buffers (32) for
-    // topics of many partitions, each with a batch being filled.
-    p.put("batch.size", String.valueOf(64 * 1024));
+    // in the old generation for good, and a 10,000-record batch sent ahead of the broker fills that: 8 MiB of
+    // 256 KiB buffers held 5-6 MiB more heap at full speed than 2 MiB. 128 KiB batches are as fast as 256 KiB ones
+    // to one partition (64 KiB ones were 10% slower) and make 16 buffers, each partition being written holding one.
+    p.put("batch.size", String.valueOf(128 * 1024));
     // what the producer may hold unsent: the queue on disk is the buffer, not the heap (default 32 MiB)
     p.put("buffer.memory", String.valueOf(2 * 1024 * 1024));
     // the pipeline retries a refused batch for as long as it takes; the producer gives up on one after this
