@@ -1,12 +1,19 @@
 # syntax=docker/dockerfile:1
 # The nodewatch image: a runtime of only the JDK modules the agent uses, the agent jar, its launcher and a
 # class-data-sharing archive made at build time (the root filesystem is read-only at run time).
-#   docker build -t nodewatch:dev .
+#   docker build -t nodewatch:dev .            (or: podman build / buildah bud -t nodewatch:dev .)
+# The base images are build arguments: BUILD_IMAGE needs a JDK (17 or newer, with jlink) and a shell,
+# RUNTIME_IMAGE a glibc. deploy/test-image.sh builds from a Debian made locally with debootstrap and Debian's OpenJDK:
+#   podman build --build-arg BUILD_IMAGE=localhost/nodewatch-build:bookworm \
+#                --build-arg RUNTIME_IMAGE=localhost/debian:bookworm-slim -t nodewatch:dev .
 # Non-root by default. The DaemonSet (deploy/daemonset.yaml) runs it as root with every capability dropped, because
 # kubelet and the container runtime write log files as root with mode 0640; a deployment that ships no logs can keep
 # the default user.
 
-FROM eclipse-temurin:25-jdk AS build
+ARG BUILD_IMAGE=eclipse-temurin:25-jdk
+ARG RUNTIME_IMAGE=debian:trixie-slim
+
+FROM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
@@ -15,15 +22,25 @@ COPY exporters exporters
 COPY agent agent
 COPY bin bin
 # The local Maven repository is a build cache, so a source edit does not download every dependency again.
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests package
+# MAVEN_USER_HOME and MAVEN_ARGS let a build use a repository it is given instead, offline: deploy/test-image.sh
+# mounts the host's (--volume ~/.m2:/m2 --build-arg MAVEN_USER_HOME=/m2 --build-arg MAVEN_ARGS=--offline).
+ARG MAVEN_USER_HOME=
+ARG MAVEN_ARGS=
+RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests \
+      ${MAVEN_USER_HOME:+-Dmaven.repo.local=$MAVEN_USER_HOME/repository} $MAVEN_ARGS package
 # Only the modules the jar needs (jdeps), plus TLS's elliptic curves and the JVM's own management beans, which are
 # reached by reflection or service lookup where jdeps cannot see them. The runtime's own CDS archive
 # (--generate-cds-archive) is the base the agent's archive builds on.
-RUN jdeps --ignore-missing-deps --multi-release 25 --print-module-deps agent/target/nodewatch.jar > /tmp/modules \
+# JDK 21 names jlink's compression levels zip-0..9; 17 knows only 0-2.
+RUN feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p') \
+ && compress=zip-6 && if [ "$feature" -lt 21 ]; then compress=2; fi \
+ && jdeps --ignore-missing-deps --multi-release "$feature" --print-module-deps agent/target/nodewatch.jar > /tmp/modules \
  && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec,jdk.management,jdk.unsupported" \
-      --strip-debug --no-man-pages --no-header-files --compress=zip-6 --generate-cds-archive --output /runtime
+      --strip-debug --no-man-pages --no-header-files --compress="$compress" --generate-cds-archive --output /runtime \
+ && rm -f /runtime/lib/server/classes_nocoops.jsa
+# (the archive for heaps over 32 GiB, without compressed pointers: 11 MB the 64 MiB heap never maps)
 
-FROM debian:trixie-slim
+FROM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="nodewatch" \
       org.opencontainers.image.description="Kubernetes node agent: host metrics, container metrics and container logs" \
