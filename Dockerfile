@@ -47,6 +47,11 @@ LABEL org.opencontainers.image.title="nodewatch" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="https://github.com/nodewatch/nodewatch" \
       org.opencontainers.image.licenses="Apache-2.0"
+# curl: podman runs a pod's httpGet probes as `curl -f` inside the container (deploy/test-image.sh), and on call
+# `kubectl exec` reaches the debug listener, which answers only on the pod's loopback, with it.
+RUN command -v curl >/dev/null || { apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl >/dev/null \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log /usr/share/doc/* /usr/share/man/*; }
 COPY --from=build /runtime /opt/java
 COPY --from=build /src/agent/target/nodewatch.jar /opt/nodewatch/agent/target/nodewatch.jar
 COPY --from=build /src/bin/nodewatch /opt/nodewatch/bin/nodewatch
