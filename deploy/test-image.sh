@@ -109,18 +109,19 @@ for controller in memory cpu cpuacct pids; do
   echo "$holder" >"/sys/fs/cgroup/$controller/$cgroup/cgroup.procs"
 done
 
-# The ConfigMap's nodewatch.yaml as the manifest has it, with one change: a file sink in the data dir.
-sed -n '/^  nodewatch.yaml: |$/,/^---$/p' deploy/daemonset.yaml | sed '1d;$d' | sed 's/^    //' \
-  | sed 's|^sinks: \[\]$|sinks:\n  - {name: file, type: file, path: /var/lib/nodewatch/records.ndjson}|' \
-  >"$test/nodewatch.yaml"
+# The ConfigMap's nodewatch.yaml as the manifest has it (shipped.yaml), and with one change: a file sink in the data
+# dir.
+sed -n '/^  nodewatch.yaml: |$/,/^---$/p' deploy/daemonset.yaml | sed '1d;$d' | sed 's/^    //' >"$test/shipped.yaml"
+sed 's|^sinks: \[\]$|sinks:\n  - {name: file, type: file, path: /var/lib/nodewatch/records.ndjson}|' \
+  "$test/shipped.yaml" >"$test/nodewatch.yaml"
 grep -q 'type: file' "$test/nodewatch.yaml" || fail "the ConfigMap's 'sinks: []' was not found to add a file sink"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-run_agent() {
+run_agent() { # [configuration file, default: the one with the file sink]
   podman run -d --name nodewatch-test --pid=host --user 0 --read-only --tmpfs /tmp:size=16m \
     --cap-drop=ALL --security-opt no-new-privileges -e NODE_NAME=testnode -e NODE_IP=127.0.0.1 \
     -e JAVA_OPTS=-Djna.tmpdir=/tmp -p "127.0.0.1:$port:9102" \
-    -v "$test/nodewatch.yaml:/etc/nodewatch/nodewatch.yaml:ro" -v "$test/data:/var/lib/nodewatch" \
+    -v "${1:-$test/nodewatch.yaml}:/etc/nodewatch/nodewatch.yaml:ro" -v "$test/data:/var/lib/nodewatch" \
     -v "$test/serviceaccount:/var/run/secrets/kubernetes.io/serviceaccount:ro" \
     -v /proc:/host/proc:ro -v /sys:/host/sys:ro -v /:/host/root:ro,rslave -v "$test/log:/var/log:ro" \
     "$image" >/dev/null
@@ -209,12 +210,15 @@ for _ in 1 2 3 4 5; do
   times+=("$(ready_ms)") || fail "/readyz"
   podman rm -f -t 30 nodewatch-test >/dev/null
 done
-run_agent
-ready_ms >/dev/null
-sleep 60
-pid=$(podman inspect --format '{{.State.Pid}}' nodewatch-test)
-java_pid=$(pgrep -P "$pid" java || echo "$pid")
-rss=$(awk '/^VmRSS/ {print $2}' "/proc/$java_pid/status")
-podman rm -f -t 30 nodewatch-test >/dev/null
+idle_rss_mib() { # the configuration
+  run_agent "$1"
+  ready_ms >/dev/null || fail "/readyz"
+  sleep 60
+  awk '/^VmRSS/ {print int($2 / 1024)}' "/proc/$(podman inspect --format '{{.State.Pid}}' nodewatch-test)/status"
+  podman rm -f -t 30 nodewatch-test >/dev/null
+}
+shipped=$(idle_rss_mib "$test/shipped.yaml")
+with_sink=$(idle_rss_mib "$test/nodewatch.yaml")
 median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 3p)
-say "image $((size / 1000000)) MB; start to ready median ${median} ms (${times[*]}); RSS after 60 s idle $((rss / 1024)) MiB"
+say "image $((size / 1000000)) MB; start to ready median ${median} ms (${times[*]}); RSS after 60 s idle" \
+  "${shipped} MiB with the ConfigMap as shipped, ${with_sink} MiB with the file sink added"
