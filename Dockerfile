@@ -31,14 +31,14 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -q -B -DskipTests \
 # Only the modules the jar needs (jdeps), plus TLS's elliptic curves and the JVM's own management beans, which are
 # reached by reflection or service lookup where jdeps cannot see them. The runtime's own CDS archive
 # (--generate-cds-archive) is the base the agent's archive builds on.
-# JDK 21 names jlink's compression levels zip-0..9; 17 knows only 0-2.
+# JDK 21 names jlink's compression levels zip-0..9; 17 knows only 0-2. The runtime's second CDS archive
+# (classes_nocoops.jsa, for heaps over 32 GiB without compressed pointers) is 11 MB the 64 MiB heap never maps.
 RUN feature=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p') \
  && compress=zip-6 && if [ "$feature" -lt 21 ]; then compress=2; fi \
  && jdeps --ignore-missing-deps --multi-release "$feature" --print-module-deps agent/target/nodewatch.jar > /tmp/modules \
  && jlink --add-modules "$(cat /tmp/modules),jdk.crypto.ec,jdk.management,jdk.unsupported" \
       --strip-debug --no-man-pages --no-header-files --compress="$compress" --generate-cds-archive --output /runtime \
  && rm -f /runtime/lib/server/classes_nocoops.jsa
-# (the archive for heaps over 32 GiB, without compressed pointers: 11 MB the 64 MiB heap never maps)
 
 FROM ${RUNTIME_IMAGE}
 ARG VERSION=0.1.0

@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.logs;
 
-
 /**
  * The CRI log format that containerd and CRI-O write: {@code <RFC3339Nano> <stdout|stderr> <tags> <message>}, where
  * the tags are {@code F} (a full line, or the last part of one) or {@code P} (a part: the runtime split a long line

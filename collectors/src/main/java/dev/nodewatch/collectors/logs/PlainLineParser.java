@@ -1,6 +1,5 @@
 package dev.nodewatch.collectors.logs;
 
-
 /** A plain text file: each line is a whole message on stdout, stamped with the time it was read. */
 final class PlainLineParser implements LineParser {
 

@@ -50,15 +50,17 @@ final class QueueEmitter {
       refreshIdentity();
       batch = queue.batch(file.source);
     }
-    boolean stderr = line.stream() == LogStream.STDERR;
-    if (!batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.bytes(),
-        line.messageStart(), line.messageLength())) {
+    if (!addToBatch(line, offset)) {
       // full: everything before this record is in the batch, except records still gathering parts or lines
       append(file.resumeBefore(offset));
       batch = queue.batch(file.source);
-      batch.add(line.timestampNanos(), stderr, line.truncated(), line.malformed(), offset, line.bytes(),
-          line.messageStart(), line.messageLength());
+      addToBatch(line, offset);
     }
+  }
+
+  private boolean addToBatch(JoinedLine line, long offset) {
+    return batch.add(line.timestampNanos(), line.stream() == LogStream.STDERR, line.truncated(), line.malformed(),
+        offset, line.bytes(), line.messageStart(), line.messageLength());
   }
 
   private void refreshIdentity() {
