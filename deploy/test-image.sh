@@ -6,7 +6,7 @@
 # sink, SIGTERM, and a restart that resumes from the queue without loss; prints the image's size, start-to-ready time
 # and idle RSS.
 #
-# Usage: deploy/test-image.sh          (root; installs podman, buildah, runc and debootstrap when missing)
+# Usage: deploy/test-image.sh          (root; installs podman, buildah, runc, catatonit and debootstrap when missing)
 #   NODEWATCH_IMAGE_WORK  where the base image's root file system and podman's settings are kept between runs
 #                         (default /var/tmp/nodewatch-image); the base images are made once and reused
 set -euo pipefail
@@ -22,7 +22,8 @@ say() { printf 'test-image: %s\n' "$*"; }
 fail() { say "FAILED: $*"; exit 1; }
 
 missing=()
-for tool in podman buildah runc debootstrap; do
+# catatonit: podman's pause process, which kube play's pods need (only recommended by Debian's podman package)
+for tool in podman buildah runc debootstrap catatonit; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("$tool")
 done
 if ((${#missing[@]})); then
@@ -72,6 +73,12 @@ podman build -q --volume "$HOME/.m2:/m2" --build-arg MAVEN_USER_HOME=/m2 --build
 podman image prune -f >/dev/null # the stages of earlier builds
 size=$(podman image inspect --format '{{.Size}}' "$image")
 say "built in $(($(date +%s) - start)) s, $((size / 1000000)) MB"
+# -Xshare:on makes a JVM that cannot map its class-data-sharing archives fail instead of starting without them
+podman run --rm -e JAVA_OPTS=-Xshare:on "$image" --version >"$work/cds.log" 2>&1 \
+  || { cat "$work/cds.log"; fail "the image's JVM does not map its CDS archives"; }
+# the image is the runtime's few files, not a distribution: no shell beyond sh, no package manager
+podman run --rm --entrypoint /bin/sh "$image" -c 'for c in apt-get dpkg bash perl; do command -v $c && exit 1; done; exit 0' \
+  >"$work/tools.log" 2>&1 || fail "the image still has $(cat "$work/tools.log")"
 
 # --- the test tree: a node's pod logs, a container cgroup, the ConfigMap's configuration ---------------------------
 test=$(mktemp -d /var/tmp/nodewatch-image-test.XXXXXX)
