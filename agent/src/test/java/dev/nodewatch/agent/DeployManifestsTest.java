@@ -324,12 +324,15 @@ class DeployManifestsTest {
     List<String> lines = Files.readAllLines(DEPLOY.resolve("../Dockerfile")).stream()
         .filter(l -> !l.startsWith("#")).toList();
     String text = String.join("\n", lines);
-    assertThat(lines.stream().filter(l -> l.startsWith("FROM "))).hasSize(2);
+    // the runtime is FROM scratch plus the files deploy/image-rootfs.sh takes from RUNTIME_IMAGE
+    assertThat(lines.stream().filter(l -> l.startsWith("FROM "))).containsExactly("FROM ${BUILD_IMAGE} AS build",
+        "FROM ${RUNTIME_IMAGE} AS rootfs", "FROM scratch");
     assertThat(text).contains("./mvnw", "jlink", "jdeps", "EXPOSE 9102", "org.opencontainers.image.source",
         "ENTRYPOINT [\"/opt/nodewatch/bin/nodewatch\"]");
     String user = lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
     assertThat(user).isNotIn("USER root", "USER 0", "USER 0:0");
-    assertThat(Files.readString(DEPLOY.resolve("../.dockerignore"))).contains("**/target", ".git");
+    assertThat(Files.readString(DEPLOY.resolve("../.dockerignore"))).contains("**/target", ".git",
+        "!deploy/image-rootfs.sh");
   }
 
   /** The ConfigMap's nodewatch.yaml, loaded as the agent loads it, with the downward-API variables set. */
