@@ -30,7 +30,7 @@ class ConfigLoaderTest {
         Arguments.of("debug:\n  listen: nowhere\n", "debug.listen",
             "not host:port, was \"nowhere\" (or \"\" to disable)"),
         Arguments.of("sinks:\n  - name: a\n    type: lokii\n", "sinks[0].type",
-            "unknown sink \"lokii\" (known: clickhouse, file, kafka, stdout)"),
+            "unknown sink \"lokii\" (known: clickhouse, file, kafka, loki, stdout)"),
         Arguments.of("servr:\n  listen: 0.0.0.0:1\n", "servr",
             "unknown key (known: containers, data_dir, debug, host, kubelet, log_level, logs, node_name, queue, "
                 + "server, shutdown_delay, shutdown_timeout, sinks)"),
@@ -221,7 +221,8 @@ class ConfigLoaderTest {
             new Problem("kubelet.token_file", "cannot read \"" + missing + "\": no such file"),
             new Problem("sinks[0].name", "must be set"),
             new Problem("sinks[0].path", "must be set"),
-            new Problem("sinks[1].type", "unknown sink \"loki\" (known: clickhouse, file, kafka, stdout)"),
+            new Problem("sinks[1].name", "must be set"),
+            new Problem("sinks[1].endpoint", "must be set (http://host:port or https://host:port)"),
             new Problem("sinks[2].batchh", "unknown key (known: batch, concurrency, match, name, retry, type)"),
             new Problem("sinks[3].brokers[0]", "not host:port, was \"kafka\""),
             new Problem("sinks[3].topic",

@@ -7,6 +7,7 @@ import dev.nodewatch.exporters.forward.SinkType;
 import dev.nodewatch.exporters.sink.clickhouse.ClickHouseSink;
 import dev.nodewatch.exporters.sink.file.FileSink;
 import dev.nodewatch.exporters.sink.kafka.KafkaSink;
+import dev.nodewatch.exporters.sink.loki.LokiSink;
 import dev.nodewatch.exporters.sink.stdout.StdoutSink;
 import java.io.IOException;
 import java.util.List;
@@ -32,7 +33,8 @@ public final class SinkTypes {
         FileSink.TYPE,
         StdoutSink.TYPE,
         KafkaSink.TYPE,
-        ClickHouseSink.TYPE));
+        ClickHouseSink.TYPE,
+        LokiSink.TYPE));
   }
 
   /** The type of this name; null when there is none. */

@@ -23,7 +23,7 @@ class SinkTypesTest {
   @Test
   void everyBuiltInTypeIsThereByItsNameAndOpensItsOwnSink() throws Exception {
     SinkTypes types = SinkTypes.builtIn();
-    assertThat(types.names()).containsExactly("clickhouse", "file", "kafka", "stdout");
+    assertThat(types.names()).containsExactly("clickhouse", "file", "kafka", "loki", "stdout");
     SinkContext context = new SinkContext(null, System.out, java.util.Map.of());
     try (var file = types.open(new SinkConfig("file", SinkSettings.named("f"),
         new FileOptions(dir.resolve("out.ndjson").toString())), context);
@@ -31,7 +31,7 @@ class SinkTypesTest {
       assertThat(file).isInstanceOf(FileSink.class);
       assertThat(stdout).isInstanceOf(StdoutSink.class);
     }
-    assertThat(types.find("loki")).isNull();
+    assertThat(types.find("otlp")).isNull();
   }
 
   @Test
