@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Files -> queue -> sink benchmark of the nodewatch agent, against a real Kafka broker or ClickHouse server.
+"""Files -> queue -> sink benchmark of the nodewatch agent, against a real Kafka broker or ClickHouse server, or the
+tests' Loki receiver.
 
 Scenarios:
   throughput  the agent, started by bin/nodewatch with its production flags, tails the same generated CRI files as
@@ -14,10 +15,13 @@ Scenarios:
               producer id) takes about a second once per start.
 
 Servers: --sink kafka is a one-node KRaft broker (the tests' broker, run from the exporters test classpath);
---sink clickhouse is Debian's clickhouse-server (18.16 here), started on free ports under --dir. Both listen on
-loopback and run on the same 2 cores as the agent, whose CPU figures do not include theirs.
+--sink clickhouse is Debian's clickhouse-server (18.16 here), started on free ports under --dir; --sink loki is the
+tests' Loki receiver (exporters test classpath), which decodes every push with the generated PushRequest classes
+(or as JSON) and counts, and reports the bytes per line on the wire (--compression json for encoding: json, gzip;
+anything else is protobuf with snappy). All listen on loopback and run on the same 2 cores as the agent, whose CPU
+figures do not include theirs.
 
-Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse] [--concurrency 1] [--lines 2000000]
+Usage: bench/forward.sh [throughput|latency ...] [--sink kafka|clickhouse|loki] [--concurrency 1] [--lines 2000000]
                         [--compression none|lz4|zstd|gzip] [--max-events N] [--rate 10000] [--seconds 20]
                         [--warmup 2]
                         [--dir /var/tmp/nodewatch-bench-logs]
@@ -41,14 +45,34 @@ import logs  # noqa: E402  (the same files and agent helpers)
 SERVERS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def broker(work):
+def test_classpath(work):
+    """The exporters' test classpath, where the servers run from."""
     cp_file = os.path.join(work, "cp.txt")
     subprocess.run(["./mvnw", "-q", "-B", "-o", "-pl", "exporters",
                     "org.apache.maven.plugins:maven-dependency-plugin:3.11.0:build-classpath",
                     "-Dmdep.includeScope=test", f"-Dmdep.outputFile={cp_file}"], cwd=SERVERS, check=True)
-    cp = ":".join([os.path.join(SERVERS, "exporters/target/test-classes"),
-                   os.path.join(SERVERS, "exporters/target/classes"),
-                   open(cp_file).read().strip()])
+    return ":".join([os.path.join(SERVERS, "exporters/target/test-classes"),
+                     os.path.join(SERVERS, "exporters/target/classes"),
+                     open(cp_file).read().strip()])
+
+
+def loki(work):
+    """The tests' Loki receiver: decodes every push with the generated PushRequest classes, counts, keeps nothing."""
+    proc = subprocess.Popen(["java", "-Xmx256m", "-XX:+UseSerialGC", "-cp", test_classpath(work),
+                             "dev.nodewatch.exporters.sink.loki.LokiReceiverMain"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=open(os.path.join(work, "loki.log"), "w"), text=True)
+    for line in proc.stdout:
+        if line.startswith("endpoint "):
+            return proc, line.split()[1]
+    raise SystemExit("the Loki receiver did not start: see " + os.path.join(work, "loki.log"))
+
+
+def loki_encoding(args):
+    return "json" if args.compression in ("json", "gzip") else "protobuf"
+
+
+def broker(work):
+    cp = test_classpath(work)
     # the benchmark files' namespace is "bench": its topic exists before the first record, as in production
     proc = subprocess.Popen(["java", "-Xmx512m", "-cp", cp, "dev.nodewatch.exporters.sink.kafka.KafkaBrokerMain",
                              os.path.join(work, "kafka"), "logs.bench"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -119,7 +143,22 @@ def batch(args):
 
 
 def sink_server(args, work):
-    """Starts the server; returns its stop function and the agent's sinks: YAML."""
+    """Starts the server; returns its stop function (which returns what the server counted) and the sinks: YAML."""
+    if args.sink == "loki":
+        receiver, endpoint = loki(work)
+
+        def stop():
+            receiver.stdin.close()
+            counted = receiver.stdout.readline().split()  # entries N wire_bytes B
+            receiver.wait(60)
+            return {"wire_bytes_per_line": round(int(counted[3]) / max(1, int(counted[1])), 1)}
+        return stop, f"""sinks:
+  - name: loki
+    type: loki
+    endpoint: {endpoint}
+    encoding: {loki_encoding(args)}
+    concurrency: {args.concurrency}
+{batch(args)}"""
     if args.sink == "kafka":
         kafka, bootstrap = broker(work)
 
@@ -164,9 +203,12 @@ def throughput(args):
         finally:
             agent.stop()
     finally:
-        stop_server()
+        counted = stop_server() or {}
     gib = total_bytes / 2**30
-    print(json.dumps({"scenario": "throughput", "sink": args.sink, "compression": args.compression,
+    compression = args.compression
+    if args.sink == "loki":
+        compression = "json+gzip" if loki_encoding(args) == "json" else "protobuf+snappy"
+    print(json.dumps({"scenario": "throughput", "sink": args.sink, "compression": compression, **counted,
                       "concurrency": args.concurrency,
                       "lines": args.lines, "seconds": round(elapsed, 2), "lines_per_s": round(args.lines / elapsed),
                       "cpu_s": round(cpu, 2), "cpu_s_per_gib": round(cpu / gib, 1), "peak_rss_mib": round(rss, 1),
@@ -230,7 +272,7 @@ def latency(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("scenarios", nargs="*", default=["throughput"])
-    p.add_argument("--sink", choices=["kafka", "clickhouse"], default="kafka")
+    p.add_argument("--sink", choices=["kafka", "clickhouse", "loki"], default="kafka")
     p.add_argument("--lines", type=int, default=2_000_000)
     p.add_argument("--compression", default="lz4")
     p.add_argument("--concurrency", type=int, default=1, help="the sink's concurrency: batches in flight")

@@ -23,8 +23,16 @@ final class LokiStreams {
       "stream", "file");
   private static final String POD_LABEL = "pod_label:";
 
-  /** One line as Loki gets it: its time, its bytes {@code line[0, length)}, and its structured metadata. */
-  record Entry(long timestampNanos, byte[] line, int length, Map<String, String> metadata) {}
+  /**
+   * One line as Loki gets it: its time, its bytes {@code line[0, length)}, and its structured metadata: what all
+   * lines of its file share ({@code shared}, one map per file in a push), then its {@code stream} (unless that is a
+   * label), {@code offset}, and {@code truncated}/{@code malformed} when true.
+   */
+  record Entry(long timestampNanos, byte[] line, int length, Shared shared, String stream, long offset,
+      boolean truncated, boolean malformed) {}
+
+  /** The structured metadata every line of one file shares; one object per file, so encoders can reuse its form. */
+  record Shared(Map<String, String> metadata) {}
 
   /** A stream of one push: its labels in Loki's text form, the same labels as a map, its entries by time. */
   record Stream(String labels, Map<String, String> labelMap, List<Entry> entries) {}
@@ -67,7 +75,7 @@ final class LokiStreams {
     LogSource lastSource = null;
     String lastNode = null;
     Stream stream = null;
-    Map<String, String> shared = null;
+    Shared shared = null;
     for (LogRecord record : records) {
       if (record.source() != lastSource || !record.node().equals(lastNode)) {
         lastSource = record.source();
@@ -75,7 +83,7 @@ final class LokiStreams {
         Map<String, String> labels = labels(record);
         String text = text(labels);
         stream = streams.computeIfAbsent(text, t -> new Stream(t, labels, new ArrayList<>()));
-        shared = sharedMetadata(record, labels);
+        shared = new Shared(sharedMetadata(record, labels));
       }
       stream.entries().add(entry(record, shared));
     }
@@ -86,7 +94,7 @@ final class LokiStreams {
     return grouped;
   }
 
-  private Entry entry(LogRecord record, Map<String, String> shared) {
+  private Entry entry(LogRecord record, Shared shared) {
     byte[] line = record.messageUtf8();
     int length = line.length;
     boolean cut = length > maxLineBytes;
@@ -96,18 +104,8 @@ final class LokiStreams {
         length--; // not inside a character: back to the first byte of the one that does not fit
       }
     }
-    Map<String, String> metadata = new LinkedHashMap<>(shared);
-    if (!fields.contains("stream")) {
-      metadata.put("stream", record.stream());
-    }
-    metadata.put("offset", Long.toString(record.offset()));
-    if (record.truncated() || cut) {
-      metadata.put("truncated", "true");
-    }
-    if (record.malformed()) {
-      metadata.put("malformed", "true");
-    }
-    return new Entry(record.timestampNanos(), line, length, metadata);
+    return new Entry(record.timestampNanos(), line, length, shared, fields.contains("stream") ? null : record.stream(),
+        record.offset(), record.truncated() || cut, record.malformed());
   }
 
   private Map<String, String> labels(LogRecord record) {

@@ -44,22 +44,42 @@ final class LokiReceiver implements AutoCloseable {
   record Push(String tenant, String contentType, String contentEncoding, String authorization, List<Entry> entries) {}
 
   private final HttpServer server;
+  /** Whether pushes and entries are kept (tests), or only counted (bench/forward.sh). */
+  private final boolean keep;
+  private final java.util.concurrent.atomic.AtomicLong entriesReceived = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong wireBytes = new java.util.concurrent.atomic.AtomicLong();
   private final List<Push> pushes = new CopyOnWriteArrayList<>();
   private final Set<Entry> stored = new LinkedHashSet<>();
   private volatile String refusedLine;
   private volatile String requiredAuthorization;
 
-  private LokiReceiver(HttpServer server) {
+  private LokiReceiver(HttpServer server, boolean keep) {
     this.server = server;
+    this.keep = keep;
   }
 
   static LokiReceiver start(Vertx vertx) throws Exception {
+    return start(vertx, true);
+  }
+
+  /** @param keep whether to keep what arrives, or only decode and count it */
+  static LokiReceiver start(Vertx vertx, boolean keep) throws Exception {
     LokiReceiver[] self = new LokiReceiver[1];
     HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body()
         .onSuccess(body -> self[0].handle(request, body)));
-    self[0] = new LokiReceiver(server);
+    self[0] = new LokiReceiver(server, keep);
     server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return self[0];
+  }
+
+  /** Entries decoded so far, kept or not. */
+  long entriesReceived() {
+    return entriesReceived.get();
+  }
+
+  /** Bytes of push bodies as they came over the wire (compressed). */
+  long wireBytes() {
+    return wireBytes.get();
   }
 
   URI url() {
@@ -113,8 +133,10 @@ final class LokiReceiver implements AutoCloseable {
       request.response().setStatusCode(400).end("cannot parse push: " + e.getMessage());
       return;
     }
-    if (entries.isEmpty()) {
-      request.response().setStatusCode(204).end(); // the sink's health check: answered, not kept
+    entriesReceived.addAndGet(entries.size());
+    wireBytes.addAndGet(body.length());
+    if (entries.isEmpty() || !keep) {
+      request.response().setStatusCode(204).end(); // a health check, or the bench: answered, not kept
       return;
     }
     pushes.add(new Push(tenant, request.getHeader("Content-Type"), request.getHeader("Content-Encoding"),

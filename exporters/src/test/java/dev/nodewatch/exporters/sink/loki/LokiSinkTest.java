@@ -230,6 +230,16 @@ class LokiSinkTest extends HttpSinkComplianceTest {
   }
 
   @Test
+  void aLargeBatchGoesInPushesOfAtMostTwoThousandEntries() throws Exception {
+    write(1, 5_000, null);
+    SinkConfig config = config(target(), settings(10_000));
+    start(config);
+    await(() -> queue.reader(config.name()).lagDocuments() == 0, "acknowledged");
+    assertThat(loki.pushes()).extracting(push -> push.entries().size()).containsExactly(2_000, 2_000, 1_000);
+    assertOnce(delivered(config), 1, 5_000);
+  }
+
+  @Test
   void invalidOptionsAreNamedAtTheirPath() {
     LokiOptions options = new LokiOptions("loki:3100", "xml", List.of("namespace", "podd", "pod_label:"),
         "{tenant}", null, null, null, null, null);
