@@ -556,10 +556,7 @@ public final class LogQueue implements AutoCloseable {
         if (lines > 0) {
           return false;
         }
-        length = (int) Math.max(0, room);
-        while (length > 0 && (utf8[from + length] & 0xC0) == 0x80) {
-          length--; // not inside a multi-byte character
-        }
+        length = Utf8Cut.length(utf8, from, length, (int) Math.max(0, room));
         truncated = true;
       }
       QueueDocuments.writeLine(bytes, timestampNanos, stderr, truncated, malformed, offset, utf8, from, length);

@@ -2,7 +2,6 @@ package dev.nodewatch.exporters.sink.loki;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.nodewatch.collectors.queue.LogRecord;

@@ -2,6 +2,7 @@ package dev.nodewatch.exporters.sink.loki;
 
 import dev.nodewatch.collectors.queue.LogRecord;
 import dev.nodewatch.collectors.queue.LogSource;
+import dev.nodewatch.collectors.queue.Utf8Cut;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -96,14 +97,8 @@ final class LokiStreams {
 
   private Entry entry(LogRecord record, Shared shared) {
     byte[] line = record.messageUtf8();
-    int length = line.length;
-    boolean cut = length > maxLineBytes;
-    if (cut) {
-      length = maxLineBytes;
-      while (length > 0 && (line[length] & 0xC0) == 0x80) {
-        length--; // not inside a character: back to the first byte of the one that does not fit
-      }
-    }
+    int length = Utf8Cut.length(line, 0, line.length, maxLineBytes);
+    boolean cut = length < line.length;
     return new Entry(record.timestampNanos(), line, length, shared, fields.contains("stream") ? null : record.stream(),
         record.offset(), record.truncated() || cut, record.malformed());
   }
